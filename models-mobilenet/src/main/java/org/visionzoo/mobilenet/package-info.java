@@ -1,0 +1,7 @@
+/**
+ * MobileNet family (V1, V2, V3).
+ *
+ * <p>Not implemented yet: this module is a placeholder in the build so that the layout is fixed from
+ * the start.
+ */
+package org.visionzoo.mobilenet;

@@ -1,0 +1,7 @@
+/**
+ * Training library: datasets, augmentation, optimizers, loops.
+ *
+ * <p>Not implemented yet: this module is a placeholder in the build so that the layout is fixed from
+ * the start.
+ */
+package org.visionzoo.training;
