@@ -1,0 +1,45 @@
+package org.visionzoo.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+import org.visionzoo.core.model.ImageClassifier;
+import org.visionzoo.core.nn.Activation;
+import org.visionzoo.core.nn.ConvNormActivation;
+import org.visionzoo.core.nn.Layers;
+import org.visionzoo.core.nn.Ops;
+import org.visionzoo.core.nn.Sequential;
+import org.visionzoo.core.nn.SqueezeExcitation;
+
+/** A small classifier built from core blocks, for core's tests (torchvision-style names). */
+public final class TinyNet extends ImageClassifier {
+
+    /**
+     * Creates the net.
+     *
+     * @param numClasses number of classes
+     */
+    public TinyNet(int numClasses) {
+        super("classifier", 3, 16, numClasses);
+        add(
+                "features",
+                new Sequential()
+                        .add(new ConvNormActivation(8, 3, 2, 1, Activation.RELU))
+                        .add(new ConvNormActivation(8, 3, 1, 8, Activation.HARD_SWISH))
+                        .add(new SqueezeExcitation(8, 4, Activation.RELU, Activation.HARD_SIGMOID))
+                        .add(new ConvNormActivation(16, 1, 1, 1, Activation.SILU)));
+        addHead();
+    }
+
+    @Override
+    protected Block newHead(int numClasses) {
+        return Layers.linear(featureDim(), numClasses);
+    }
+
+    @Override
+    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
+        NDArray out = apply(child("features"), ps, x, training);
+        return consume(out, Ops.globalAvgPool(out));
+    }
+}
