@@ -1,0 +1,91 @@
+package org.visionzoo.core.model;
+
+import ai.djl.engine.Engine;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The calling thread's autograd mode.
+ *
+ * <p>libtorch keeps grad mode per thread, and DJL turns it off only on the thread that loads the
+ * engine: an evaluation forward on any other thread records an autograd graph (and keeps its
+ * buffers) when parameters require gradients. {@link #disabled()} turns it off for the current
+ * thread and restores it on close. VisionZoo's library modules depend on {@code ai.djl:api} only,
+ * so the PyTorch engine's switch is reached reflectively; with another engine this is a no-op.
+ */
+public final class GradMode implements AutoCloseable {
+
+    private static final MethodHandle IS_GRAD_MODE;
+    private static final MethodHandle SET_GRAD_MODE;
+
+    static {
+        MethodHandle is = null;
+        MethodHandle set = null;
+        try {
+            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            is = lookup.findStatic(jni, "isGradMode", MethodType.methodType(boolean.class));
+            set = lookup.findStatic(jni, "setGradMode", MethodType.methodType(void.class, boolean.class));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // Not the PyTorch engine: nothing to switch.
+        }
+        IS_GRAD_MODE = is;
+        SET_GRAD_MODE = set;
+    }
+
+    private final boolean previous;
+
+    private GradMode(boolean previous) {
+        this.previous = previous;
+    }
+
+    /**
+     * Turns grad mode off on the calling thread until the returned handle is closed (on the same
+     * thread).
+     *
+     * @return the handle restoring the previous mode
+     */
+    public static GradMode disabled() {
+        boolean was = isEnabled();
+        set(false);
+        return new GradMode(was);
+    }
+
+    /**
+     * Whether grad mode is on for the calling thread.
+     *
+     * @return true if operations record an autograd graph
+     */
+    public static boolean isEnabled() {
+        if (!available()) {
+            return false;
+        }
+        try {
+            return (boolean) IS_GRAD_MODE.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot read the PyTorch grad mode", t);
+        }
+    }
+
+    private static void set(boolean enabled) {
+        if (!available()) {
+            return;
+        }
+        try {
+            SET_GRAD_MODE.invokeExact(enabled);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot set the PyTorch grad mode", t);
+        }
+    }
+
+    private static boolean available() {
+        return SET_GRAD_MODE != null && "PyTorch".equals(Engine.getInstance().getEngineName());
+    }
+
+    @Override
+    public void close() {
+        set(previous);
+    }
+}

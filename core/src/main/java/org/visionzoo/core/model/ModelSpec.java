@@ -1,0 +1,72 @@
+package org.visionzoo.core.model;
+
+import java.util.Objects;
+import java.util.function.IntFunction;
+
+/**
+ * A registry entry: a model's name, its metadata and how to build it.
+ *
+ * <p>{@code params} and {@code macs} are recorded figures (as torchvision records {@code
+ * num_params} and {@code _ops} with its weights); each family's tests compare them with the counts
+ * computed from the built model, so they cannot drift.
+ *
+ * @param name the registry name, torchvision's where torchvision has the model (e.g. {@code
+ *     resnet50})
+ * @param family the family (e.g. {@code ResNet})
+ * @param imageSize the default (training and evaluation) input size
+ * @param numClasses the default number of classes (1000 for ImageNet models, 10 for CIFAR ones)
+ * @param inChannels the default number of input channels
+ * @param params trainable parameters at the default class count, counted as PyTorch does
+ * @param macs multiply-accumulates of one image at the default input size (convolutions and
+ *     linear layers)
+ * @param paper the paper the architecture comes from
+ * @param factory builds the model for a given class count
+ */
+public record ModelSpec(
+        String name,
+        String family,
+        int imageSize,
+        int numClasses,
+        int inChannels,
+        long params,
+        long macs,
+        String paper,
+        IntFunction<? extends ImageClassifier> factory) {
+
+    /** Validates the entry. */
+    public ModelSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(paper, "paper");
+        Objects.requireNonNull(factory, "factory");
+        if (!name.matches("[a-z0-9_]+")) {
+            throw new IllegalArgumentException(
+                    "model name must match [a-z0-9_]+, got '" + name + "'");
+        }
+        if (imageSize <= 0 || numClasses <= 0 || inChannels <= 0 || params <= 0 || macs <= 0) {
+            throw new IllegalArgumentException("model '" + name + "': sizes and counts must be > 0");
+        }
+    }
+
+    /**
+     * Builds the model with its default class count.
+     *
+     * @return a new, uninitialised model
+     */
+    public ImageClassifier create() {
+        return create(numClasses);
+    }
+
+    /**
+     * Builds the model for a given class count.
+     *
+     * @param classes the number of classes, {@code > 0}
+     * @return a new, uninitialised model
+     */
+    public ImageClassifier create(int classes) {
+        if (classes <= 0) {
+            throw new IllegalArgumentException("numClasses must be > 0, got " + classes);
+        }
+        return factory.apply(classes);
+    }
+}
