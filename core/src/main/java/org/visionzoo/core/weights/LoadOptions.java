@@ -1,0 +1,79 @@
+package org.visionzoo.core.weights;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How strictly a weights file must fit the model.
+ *
+ * <ul>
+ *   <li>{@link #strict()} (the default): every file key used once, every model parameter filled
+ *       once, shapes equal — else nothing is loaded and every problem is reported.
+ *   <li>{@link #lenient()}: missing and unexpected keys are reported, not fatal (shape and dtype
+ *       mismatches still are).
+ *   <li>{@link #excluding(String)}: keys under a prefix are skipped on both sides, e.g. {@code
+ *       excluding("fc.")} to fine-tune a new head on a pretrained backbone.
+ * </ul>
+ */
+public final class LoadOptions {
+
+    private final boolean strict;
+    private final List<String> excludedPrefixes;
+
+    private LoadOptions(boolean strict, List<String> excludedPrefixes) {
+        this.strict = strict;
+        this.excludedPrefixes = List.copyOf(excludedPrefixes);
+    }
+
+    /**
+     * Strict loading, PyTorch's {@code load_state_dict(strict=True)}.
+     *
+     * @return the options
+     */
+    public static LoadOptions strict() {
+        return new LoadOptions(true, List.of());
+    }
+
+    /**
+     * Lenient loading, PyTorch's {@code strict=False}.
+     *
+     * @return the options
+     */
+    public static LoadOptions lenient() {
+        return new LoadOptions(false, List.of());
+    }
+
+    /**
+     * Returns these options, also skipping every key that starts with {@code prefix}.
+     *
+     * @param prefix a key prefix such as {@code "fc."}
+     * @return new options
+     * @throws IllegalArgumentException if the prefix is empty
+     */
+    public LoadOptions excluding(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            throw new IllegalArgumentException("excluded prefix must be non-empty, got '" + prefix + "'");
+        }
+        List<String> prefixes = new ArrayList<>(excludedPrefixes);
+        prefixes.add(prefix);
+        return new LoadOptions(strict, prefixes);
+    }
+
+    /**
+     * Whether missing and unexpected keys are fatal.
+     *
+     * @return true when strict
+     */
+    public boolean isStrict() {
+        return strict;
+    }
+
+    boolean isExcluded(String key) {
+        for (String prefix : excludedPrefixes) {
+            if (key.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

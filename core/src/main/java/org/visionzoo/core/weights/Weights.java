@@ -1,0 +1,194 @@
+package org.visionzoo.core.weights;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+
+import org.visionzoo.core.io.DType;
+import org.visionzoo.core.io.Npz;
+import org.visionzoo.core.io.SafeTensors;
+import org.visionzoo.core.io.TensorData;
+import org.visionzoo.core.io.TensorFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Imports a torchvision {@code state_dict} into a VisionZoo model and exports a model's weights
+ * back, keyed by the {@link StateDict naming rule}.
+ *
+ * <pre>{@code
+ * // Python: from safetensors.torch import save_file; save_file(model.state_dict(), "r50.safetensors")
+ * ImageClassifier model = Models.create("resnet50").initialize(manager, 224);
+ * Weights.load(model, Path.of("r50.safetensors"));           // strict
+ * Weights.save(model, Path.of("out.safetensors"));           // torchvision keys, atomic
+ * }</pre>
+ *
+ * <p>Import validates everything before copying anything: on a mismatch the model is untouched
+ * and the exception lists every problem. Batch norms' {@code num_batches_tracked} buffers are
+ * accepted and ignored (VisionZoo's batch norm uses a fixed momentum); export writes them as 0 so
+ * that {@code load_state_dict(strict=True)} accepts the file.
+ */
+public final class Weights {
+
+    private static final String NUM_BATCHES_TRACKED = "num_batches_tracked";
+
+    private Weights() {}
+
+    /**
+     * Loads a safetensors or .npz file strictly.
+     *
+     * @param model an initialised model
+     * @param file the weights
+     * @return what was loaded
+     * @throws IOException if the file is unreadable or malformed, or does not fit the model
+     */
+    public static LoadReport load(Block model, Path file) throws IOException {
+        return load(model, file, LoadOptions.strict());
+    }
+
+    /**
+     * Loads a safetensors or .npz file (recognised by content, not extension).
+     *
+     * @param model an initialised model
+     * @param file the weights
+     * @param options how strict to be
+     * @return what was loaded
+     * @throws IOException if the file is unreadable or malformed, or does not fit the model
+     *     ({@link WeightsMismatchException})
+     * @throws IllegalStateException if the model is not initialised
+     */
+    public static LoadReport load(Block model, Path file, LoadOptions options) throws IOException {
+        Map<String, Parameter> params = StateDict.parameters(model);
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            if (!e.getValue().isInitialized()) {
+                throw new IllegalStateException(
+                        "initialise the model before loading weights (parameter " + e.getKey() + " has no value)");
+            }
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "weights file not found");
+        }
+        if (isZip(file)) {
+            Map<String, TensorData> tensors = new LinkedHashMap<>();
+            for (TensorData t : Npz.read(file)) {
+                tensors.put(t.name(), t);
+            }
+            return load(model, file, options, params, tensors);
+        }
+        try (TensorFile tf = SafeTensors.read(file)) {
+            Map<String, TensorData> tensors = new LinkedHashMap<>();
+            for (String name : tf.names()) {
+                tensors.put(name, tf.get(name));
+            }
+            return load(model, file, options, params, tensors);
+        }
+    }
+
+    private static LoadReport load(
+            Block model,
+            Path file,
+            LoadOptions options,
+            Map<String, Parameter> params,
+            Map<String, TensorData> tensors)
+            throws IOException {
+        Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
+        List<String> loaded = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
+        List<LoadReport.Mismatch> mismatched = new ArrayList<>();
+        List<String> badTypes = new ArrayList<>();
+        for (TensorData t : tensors.values()) {
+            String key = t.name();
+            Parameter p = params.get(key);
+            if (options.isExcluded(key)) {
+                excluded.add(key);
+            } else if (p == null) {
+                if (!isNumBatchesTracked(key, batchNorms)) {
+                    unexpected.add(key);
+                }
+            } else if (!Arrays.equals(t.shape(), p.getArray().getShape().getShape())) {
+                mismatched.add(new LoadReport.Mismatch(key, t.shape(), p.getArray().getShape().getShape()));
+            } else if (!isFloat(t.dtype())) {
+                badTypes.add(key + " (" + t.dtype() + ", expected a floating-point type)");
+            } else {
+                loaded.add(key);
+            }
+        }
+        for (String key : params.keySet()) {
+            if (!tensors.containsKey(key) && !options.isExcluded(key)) {
+                missing.add(key);
+            } else if (!tensors.containsKey(key)) {
+                excluded.add(key);
+            }
+        }
+        LoadReport report = new LoadReport(loaded, missing, unexpected, excluded, mismatched, badTypes);
+        boolean fatal =
+                !mismatched.isEmpty()
+                        || !badTypes.isEmpty()
+                        || (options.isStrict() && !(missing.isEmpty() && unexpected.isEmpty()));
+        if (fatal) {
+            throw new WeightsMismatchException(file, model.getClass().getSimpleName(), report, options.isStrict());
+        }
+        for (String key : loaded) {
+            params.get(key).getArray().set(tensors.get(key).toFloatArray());
+        }
+        return report;
+    }
+
+    private static boolean isNumBatchesTracked(String key, Set<String> batchNorms) {
+        return key.endsWith(NUM_BATCHES_TRACKED)
+                && batchNorms.contains(key.substring(0, key.length() - NUM_BATCHES_TRACKED.length()));
+    }
+
+    private static boolean isFloat(DType dtype) {
+        return dtype == DType.F32 || dtype == DType.F16 || dtype == DType.BF16 || dtype == DType.F64;
+    }
+
+    private static boolean isZip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(2);
+            return magic.length == 2 && magic[0] == 'P' && magic[1] == 'K';
+        }
+    }
+
+    /**
+     * Exports a model's weights (running statistics included) as a safetensors file with
+     * torchvision's keys, written atomically, that {@code load_state_dict(strict=True)} accepts.
+     *
+     * @param model an initialised model
+     * @param file the target; replaced atomically, never left half-written
+     * @throws IOException if the file cannot be written
+     */
+    public static void save(Block model, Path file) throws IOException {
+        Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
+        List<TensorData> tensors = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : StateDict.parameters(model).entrySet()) {
+            Parameter p = e.getValue();
+            if (!p.isInitialized()) {
+                throw new IllegalStateException("parameter " + e.getKey() + " is not initialised");
+            }
+            tensors.add(TensorData.ofFloats(e.getKey(), p.getArray().getShape().getShape(), p.getArray().toFloatArray()));
+            String key = e.getKey();
+            if (key.endsWith("running_var")) {
+                String prefix = key.substring(0, key.length() - "running_var".length());
+                if (batchNorms.contains(prefix)) {
+                    ByteBuffer zero = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 0L);
+                    tensors.add(TensorData.of(prefix + NUM_BATCHES_TRACKED, DType.I64, new long[0], zero));
+                }
+            }
+        }
+        SafeTensors.write(file, tensors, Map.of("format", "pt"));
+    }
+}
