@@ -1,0 +1,198 @@
+package org.visionzoo.resnet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+
+import org.visionzoo.core.model.ImageClassifier;
+import org.visionzoo.core.nn.Activation;
+import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.Init;
+import org.visionzoo.core.nn.Layers;
+import org.visionzoo.core.nn.Ops;
+import org.visionzoo.core.nn.Sequential;
+
+/**
+ * The CIFAR ResNets of He et al., 2016, "Deep Residual Learning for Image Recognition", section
+ * 4.2: a 3x3 convolution with 16 filters, three stages of {@code n} basic blocks with 16, 32 and 64
+ * filters (the last two halving the resolution), global average pooling and a linear classifier;
+ * depth {@code 6n + 2}. Shortcuts are parameter-free ("option A").
+ *
+ * <p>Input {@code (N, inChannels, H, W)}, 32x32 in the paper; output {@code (N, numClasses)}.
+ * Modules: {@code conv1, bn1, layer1..layer3 (blocks conv1, bn1, conv2, bn2), fc}.
+ *
+ * <pre>{@code
+ * CifarResNet resnet56 = CifarResNet.builder().depth(56).numClasses(10).build();
+ * }</pre>
+ */
+public final class CifarResNet extends ImageClassifier {
+
+    private final int depth;
+
+    private CifarResNet(int depth, int numClasses, int inChannels) {
+        super("fc", inChannels, 64, numClasses);
+        this.depth = depth;
+        int n = (depth - 2) / 6;
+        add("conv1", CifarBasicBlock.kaimingFanIn(Layers.conv(16, 3, 1, 1)));
+        add("bn1", new BatchNorm2d());
+        int inPlanes = 16;
+        for (int stage = 0; stage < 3; stage++) {
+            int planes = 16 << stage;
+            Sequential layer = new Sequential();
+            for (int i = 0; i < n; i++) {
+                int stride = stage > 0 && i == 0 ? 2 : 1;
+                layer.add(new CifarBasicBlock(inPlanes, planes, stride));
+                inPlanes = planes;
+            }
+            add("layer" + (stage + 1), layer);
+        }
+        addHead();
+    }
+
+    @Override
+    protected Block newHead(int numClasses) {
+        Block fc = Layers.linear(featureDim(), numClasses);
+        fc.setInitializer(Init.kaimingNormalFanIn(), Parameter.Type.WEIGHT);
+        return fc;
+    }
+
+    @Override
+    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
+        NDArray out = apply(child("conv1"), ps, x, training);
+        out = consume(out, apply(child("bn1"), ps, out, training));
+        out = consume(out, Activation.RELU.apply(out));
+        for (int stage = 1; stage <= 3; stage++) {
+            out = consume(out, apply(child("layer" + stage), ps, out, training));
+        }
+        return consume(out, Ops.globalAvgPool(out));
+    }
+
+    /**
+     * Returns the depth ({@code 6n + 2}).
+     *
+     * @return the depth
+     */
+    public int depth() {
+        return depth;
+    }
+
+    /**
+     * Starts a builder (defaults: depth 20, 10 classes, 3 input channels).
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * ResNet-20 for CIFAR-10, 269,722 parameters.
+     *
+     * @return the model
+     */
+    public static CifarResNet resnet20() {
+        return builder().depth(20).build();
+    }
+
+    /**
+     * ResNet-32 for CIFAR-10, 464,154 parameters.
+     *
+     * @return the model
+     */
+    public static CifarResNet resnet32() {
+        return builder().depth(32).build();
+    }
+
+    /**
+     * ResNet-44 for CIFAR-10, 658,586 parameters.
+     *
+     * @return the model
+     */
+    public static CifarResNet resnet44() {
+        return builder().depth(44).build();
+    }
+
+    /**
+     * ResNet-56 for CIFAR-10, 853,018 parameters.
+     *
+     * @return the model
+     */
+    public static CifarResNet resnet56() {
+        return builder().depth(56).build();
+    }
+
+    /**
+     * ResNet-110 for CIFAR-10, 1,727,962 parameters.
+     *
+     * @return the model
+     */
+    public static CifarResNet resnet110() {
+        return builder().depth(110).build();
+    }
+
+    /** Builds a {@link CifarResNet}; each setter validates its field. */
+    public static final class Builder {
+
+        private int depth = 20;
+        private int numClasses = 10;
+        private int inChannels = 3;
+
+        Builder() {}
+
+        /**
+         * Sets the depth, {@code 6n + 2} for {@code n >= 1} (20, 32, 44, 56, 110, ...).
+         *
+         * @param depth the depth
+         * @return this
+         * @throws IllegalArgumentException if the depth is not {@code 6n + 2}
+         */
+        public Builder depth(int depth) {
+            if (depth < 8 || (depth - 2) % 6 != 0) {
+                throw new IllegalArgumentException(
+                        "depth must be 6n + 2 with n >= 1 (e.g. 20, 32, 44, 56, 110), got " + depth);
+            }
+            this.depth = depth;
+            return this;
+        }
+
+        /**
+         * Sets the number of classes (default 10).
+         *
+         * @param numClasses {@code >= 1}
+         * @return this
+         * @throws IllegalArgumentException if {@code numClasses < 1}
+         */
+        public Builder numClasses(int numClasses) {
+            if (numClasses < 1) {
+                throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
+            }
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets the input channels (default 3; 1 for grayscale data).
+         *
+         * @param inChannels {@code >= 1}
+         * @return this
+         * @throws IllegalArgumentException if {@code inChannels < 1}
+         */
+        public Builder inChannels(int inChannels) {
+            if (inChannels < 1) {
+                throw new IllegalArgumentException("inChannels must be >= 1, got " + inChannels);
+            }
+            this.inChannels = inChannels;
+            return this;
+        }
+
+        /**
+         * Builds the model.
+         *
+         * @return a new, uninitialised model
+         */
+        public CifarResNet build() {
+            return new CifarResNet(depth, numClasses, inChannels);
+        }
+    }
+}

@@ -1,0 +1,652 @@
+package org.visionzoo.resnet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+import org.visionzoo.core.model.ImageClassifier;
+import org.visionzoo.core.nn.Activation;
+import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.Layers;
+import org.visionzoo.core.nn.Ops;
+import org.visionzoo.core.nn.MaxPool2d;
+import org.visionzoo.core.nn.Sequential;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * ResNet, ResNeXt and Wide ResNet for ImageNet-style inputs, exactly as torchvision builds them.
+ *
+ * <p>He et al., 2016, "Deep Residual Learning for Image Recognition" (CVPR); Xie et al., 2017,
+ * "Aggregated Residual Transformations for Deep Neural Networks" (ResNeXt, CVPR); Zagoruyko and
+ * Komodakis, 2016, "Wide Residual Networks" (BMVC). As in torchvision (ResNet v1.5), a bottleneck
+ * puts its stride on the 3x3 convolution.
+ *
+ * <p>Input {@code (N, inChannels, H, W)}, any H and W from 32 up (1 with {@link
+ * Builder#smallInputStem()}); output logits {@code (N, numClasses)}. Modules carry torchvision's
+ * names ({@code conv1, bn1, layer1.0.conv1, ..., fc}), so its weights import as they are.
+ *
+ * <pre>{@code
+ * ResNet resnet50 = ResNet.resnet50();
+ * ResNet resnext = ResNet.builder().layers(3, 4, 6, 3).block(ResNet.BlockType.BOTTLENECK)
+ *         .groups(32).widthPerGroup(4).numClasses(10).build();
+ * ResNet cifar18 = ResNet.builder().layers(2, 2, 2, 2).smallInputStem().numClasses(10).build();
+ * }</pre>
+ */
+public final class ResNet extends ImageClassifier {
+
+    /** The residual block type. */
+    public enum BlockType {
+        /** Two 3x3 convolutions (ResNet-18/34); expansion 1. */
+        BASIC(1),
+        /** 1x1, 3x3, 1x1 convolutions (ResNet-50 and deeper, ResNeXt, Wide ResNet); expansion 4. */
+        BOTTLENECK(4);
+
+        private final int expansion;
+
+        BlockType(int expansion) {
+            this.expansion = expansion;
+        }
+
+        /**
+         * Returns the ratio of a block's output channels to its {@code planes}.
+         *
+         * @return the expansion
+         */
+        public int expansion() {
+            return expansion;
+        }
+    }
+
+    /**
+     * The architecture, immutable.
+     *
+     * @param layers blocks per stage (four stages)
+     * @param block the block type
+     * @param groups convolution groups of the 3x3 convolutions (ResNeXt cardinality)
+     * @param widthPerGroup channels per group at the first stage (64 for ResNet, 128 for Wide
+     *     ResNet-2)
+     * @param numClasses number of classes
+     * @param inChannels input channels
+     * @param smallInputStem a 3x3 stride-1 stem without max-pool, for small (e.g. 32x32) inputs
+     * @param zeroInitResidual zero the last batch norm's scale in each residual branch
+     * @param replaceStrideWithDilation per stage 2..4, dilate instead of striding
+     */
+    public record Config(
+            int[] layers,
+            BlockType block,
+            int groups,
+            int widthPerGroup,
+            int numClasses,
+            int inChannels,
+            boolean smallInputStem,
+            boolean zeroInitResidual,
+            boolean[] replaceStrideWithDilation) {
+
+        /** Copies the arrays. */
+        public Config {
+            layers = layers.clone();
+            replaceStrideWithDilation = replaceStrideWithDilation.clone();
+        }
+
+        @Override
+        public int[] layers() {
+            return layers.clone();
+        }
+
+        @Override
+        public boolean[] replaceStrideWithDilation() {
+            return replaceStrideWithDilation.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Config c
+                    && Arrays.equals(layers, c.layers)
+                    && block == c.block
+                    && groups == c.groups
+                    && widthPerGroup == c.widthPerGroup
+                    && numClasses == c.numClasses
+                    && inChannels == c.inChannels
+                    && smallInputStem == c.smallInputStem
+                    && zeroInitResidual == c.zeroInitResidual
+                    && Arrays.equals(replaceStrideWithDilation, c.replaceStrideWithDilation);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(
+                    Arrays.hashCode(layers), block, groups, widthPerGroup, numClasses, inChannels,
+                    smallInputStem, zeroInitResidual, Arrays.hashCode(replaceStrideWithDilation));
+        }
+
+        @Override
+        public String toString() {
+            return "ResNet.Config[layers=" + Arrays.toString(layers) + ", block=" + block
+                    + ", groups=" + groups + ", widthPerGroup=" + widthPerGroup
+                    + ", numClasses=" + numClasses + ", inChannels=" + inChannels
+                    + ", smallInputStem=" + smallInputStem + ", zeroInitResidual=" + zeroInitResidual
+                    + ", replaceStrideWithDilation=" + Arrays.toString(replaceStrideWithDilation) + "]";
+        }
+    }
+
+    private final Config config;
+
+    private ResNet(Config config) {
+        super("fc", config.inChannels(), 512 * config.block().expansion(), config.numClasses());
+        this.config = config;
+        if (config.smallInputStem()) {
+            add("conv1", Layers.conv(64, 3, 1, 1));
+            add("bn1", new BatchNorm2d());
+        } else {
+            add("conv1", Layers.conv(64, 7, 2, 3, 1, 1, false));
+            add("bn1", new BatchNorm2d());
+            add("maxpool", new MaxPool2d(3, 2, 1));
+        }
+        int[] layers = config.layers();
+        boolean[] dilate = config.replaceStrideWithDilation();
+        int inplanes = 64;
+        int dilation = 1;
+        for (int stage = 0; stage < 4; stage++) {
+            int planes = 64 << stage;
+            int stride = stage == 0 ? 1 : 2;
+            int previousDilation = dilation;
+            if (stage > 0 && dilate[stage - 1]) {
+                dilation *= stride;
+                stride = 1;
+            }
+            Sequential layer = new Sequential();
+            int outplanes = planes * config.block().expansion();
+            Block downsample = null;
+            if (stride != 1 || inplanes != outplanes) {
+                downsample =
+                        new Sequential()
+                                .add(Layers.conv(outplanes, 1, stride, 0, 1, 1, false))
+                                .add(new BatchNorm2d());
+            }
+            layer.add(newBlock(planes, stride, downsample, previousDilation));
+            for (int i = 1; i < layers[stage]; i++) {
+                layer.add(newBlock(planes, 1, null, dilation));
+            }
+            add("layer" + (stage + 1), layer);
+            inplanes = outplanes;
+        }
+        addHead();
+    }
+
+    private Block newBlock(int planes, int stride, Block downsample, int dilation) {
+        if (config.block() == BlockType.BASIC) {
+            return new BasicBlock(planes, stride, downsample, config.zeroInitResidual());
+        }
+        return new Bottleneck(
+                planes,
+                stride,
+                downsample,
+                config.groups(),
+                config.widthPerGroup(),
+                dilation,
+                config.zeroInitResidual());
+    }
+
+    @Override
+    protected Block newHead(int numClasses) {
+        return Layers.linear(featureDim(), numClasses);
+    }
+
+    @Override
+    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
+        NDArray out = apply(child("conv1"), ps, x, training);
+        out = consume(out, apply(child("bn1"), ps, out, training));
+        out = consume(out, Activation.RELU.apply(out));
+        if (!config.smallInputStem()) {
+            out = consume(out, apply(child("maxpool"), ps, out, training));
+        }
+        for (int stage = 1; stage <= 4; stage++) {
+            out = consume(out, apply(child("layer" + stage), ps, out, training));
+        }
+        return consume(out, Ops.globalAvgPool(out));
+    }
+
+    /**
+     * Returns the architecture.
+     *
+     * @return the configuration
+     */
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * Returns a builder initialised with this model's configuration.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        return new Builder(config);
+    }
+
+    /** The residual tail shared by both block types: {@code relu(out + shortcut(x))}. */
+    static NDArray addAndRelu(
+            NDArray out, NDArray x, Block downsample, ParameterStore ps, boolean training) {
+        NDArray identity = downsample == null ? x : apply(downsample, ps, x, training);
+        NDArray sum = out.add(identity);
+        out.close();
+        if (identity != x) {
+            identity.close();
+        }
+        return consume(sum, Activation.RELU.apply(sum));
+    }
+
+    /**
+     * Starts a builder with ResNet-50's configuration and 1000 classes.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * ResNet-18, 11,689,512 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet resnet18() {
+        return resnet18(1000);
+    }
+
+    /**
+     * ResNet-18.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet resnet18(int numClasses) {
+        return builder().layers(2, 2, 2, 2).block(BlockType.BASIC).numClasses(numClasses).build();
+    }
+
+    /**
+     * ResNet-34, 21,797,672 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet resnet34() {
+        return resnet34(1000);
+    }
+
+    /**
+     * ResNet-34.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet resnet34(int numClasses) {
+        return builder().layers(3, 4, 6, 3).block(BlockType.BASIC).numClasses(numClasses).build();
+    }
+
+    /**
+     * ResNet-50, 25,557,032 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet resnet50() {
+        return resnet50(1000);
+    }
+
+    /**
+     * ResNet-50.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet resnet50(int numClasses) {
+        return builder().layers(3, 4, 6, 3).numClasses(numClasses).build();
+    }
+
+    /**
+     * ResNet-101, 44,549,160 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet resnet101() {
+        return resnet101(1000);
+    }
+
+    /**
+     * ResNet-101, 44,549,160 parameters at 1000 classes.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet resnet101(int numClasses) {
+        return builder().layers(3, 4, 23, 3).numClasses(numClasses).build();
+    }
+
+    /**
+     * ResNet-152, 60,192,808 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet resnet152() {
+        return resnet152(1000);
+    }
+
+    /**
+     * ResNet-152, 60,192,808 parameters at 1000 classes.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet resnet152(int numClasses) {
+        return builder().layers(3, 8, 36, 3).numClasses(numClasses).build();
+    }
+
+    /**
+     * ResNeXt-50 32x4d, 25,028,904 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet resnext50_32x4d() {
+        return resnext50_32x4d(1000);
+    }
+
+    /**
+     * ResNeXt-50 32x4d, 25,028,904 parameters at 1000 classes.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet resnext50_32x4d(int numClasses) {
+        return builder().layers(3, 4, 6, 3).groups(32).widthPerGroup(4).numClasses(numClasses).build();
+    }
+
+    /**
+     * ResNeXt-101 32x8d, 88,791,336 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet resnext101_32x8d() {
+        return resnext101_32x8d(1000);
+    }
+
+    /**
+     * ResNeXt-101 32x8d, 88,791,336 parameters at 1000 classes.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet resnext101_32x8d(int numClasses) {
+        return builder().layers(3, 4, 23, 3).groups(32).widthPerGroup(8).numClasses(numClasses).build();
+    }
+
+    /**
+     * ResNeXt-101 64x4d, 83,455,272 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet resnext101_64x4d() {
+        return resnext101_64x4d(1000);
+    }
+
+    /**
+     * ResNeXt-101 64x4d, 83,455,272 parameters at 1000 classes.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet resnext101_64x4d(int numClasses) {
+        return builder().layers(3, 4, 23, 3).groups(64).widthPerGroup(4).numClasses(numClasses).build();
+    }
+
+    /**
+     * Wide ResNet-50-2, 68,883,240 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet wide_resnet50_2() {
+        return wide_resnet50_2(1000);
+    }
+
+    /**
+     * Wide ResNet-50-2, 68,883,240 parameters at 1000 classes.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet wide_resnet50_2(int numClasses) {
+        return builder().layers(3, 4, 6, 3).widthPerGroup(128).numClasses(numClasses).build();
+    }
+
+    /**
+     * Wide ResNet-101-2, 126,886,696 parameters at 1000 classes.
+     *
+     * @return the model
+     */
+    public static ResNet wide_resnet101_2() {
+        return wide_resnet101_2(1000);
+    }
+
+    /**
+     * Wide ResNet-101-2, 126,886,696 parameters at 1000 classes.
+     *
+     * @param numClasses number of classes
+     * @return the model
+     */
+    public static ResNet wide_resnet101_2(int numClasses) {
+        return builder().layers(3, 4, 23, 3).widthPerGroup(128).numClasses(numClasses).build();
+    }
+
+    /**
+     * Builds a {@link ResNet}; every setter validates its own field, {@link #build()} the
+     * combinations. Defaults: ResNet-50 ({@code layers(3, 4, 6, 3)}, bottleneck, groups 1, width
+     * 64), 1000 classes, 3 input channels, ImageNet stem, no zero-init, no dilation.
+     */
+    public static final class Builder {
+
+        private int[] layers = {3, 4, 6, 3};
+        private BlockType block = BlockType.BOTTLENECK;
+        private int groups = 1;
+        private int widthPerGroup = 64;
+        private int numClasses = 1000;
+        private int inChannels = 3;
+        private boolean smallInputStem;
+        private boolean zeroInitResidual;
+        private boolean[] replaceStrideWithDilation = new boolean[3];
+
+        Builder() {}
+
+        Builder(Config c) {
+            layers = c.layers();
+            block = c.block();
+            groups = c.groups();
+            widthPerGroup = c.widthPerGroup();
+            numClasses = c.numClasses();
+            inChannels = c.inChannels();
+            smallInputStem = c.smallInputStem();
+            zeroInitResidual = c.zeroInitResidual();
+            replaceStrideWithDilation = c.replaceStrideWithDilation();
+        }
+
+        /**
+         * Sets the number of blocks in each of the four stages.
+         *
+         * @param layers four counts, each {@code >= 1}
+         * @return this
+         * @throws IllegalArgumentException if there are not four counts or one is {@code < 1}
+         */
+        public Builder layers(int... layers) {
+            if (layers == null || layers.length != 4) {
+                throw new IllegalArgumentException(
+                        "layers must have 4 entries (one per stage), got "
+                                + (layers == null ? "null" : Arrays.toString(layers)));
+            }
+            for (int n : layers) {
+                if (n < 1) {
+                    throw new IllegalArgumentException(
+                            "layers entries must be >= 1, got " + Arrays.toString(layers));
+                }
+            }
+            this.layers = layers.clone();
+            return this;
+        }
+
+        /**
+         * Sets the block type (default {@link BlockType#BOTTLENECK}).
+         *
+         * @param block the block type
+         * @return this
+         */
+        public Builder block(BlockType block) {
+            this.block = Objects.requireNonNull(block, "block must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the groups of the 3x3 convolutions, ResNeXt's cardinality (default 1).
+         *
+         * @param groups {@code >= 1}
+         * @return this
+         * @throws IllegalArgumentException if {@code groups < 1}
+         */
+        public Builder groups(int groups) {
+            if (groups < 1) {
+                throw new IllegalArgumentException("groups must be >= 1, got " + groups);
+            }
+            this.groups = groups;
+            return this;
+        }
+
+        /**
+         * Sets the channels per group at the first stage (default 64; 128 makes Wide ResNet-2).
+         *
+         * @param widthPerGroup {@code >= 1}
+         * @return this
+         * @throws IllegalArgumentException if {@code widthPerGroup < 1}
+         */
+        public Builder widthPerGroup(int widthPerGroup) {
+            if (widthPerGroup < 1) {
+                throw new IllegalArgumentException("widthPerGroup must be >= 1, got " + widthPerGroup);
+            }
+            this.widthPerGroup = widthPerGroup;
+            return this;
+        }
+
+        /**
+         * Sets the number of classes (default 1000).
+         *
+         * @param numClasses {@code >= 1}
+         * @return this
+         * @throws IllegalArgumentException if {@code numClasses < 1}
+         */
+        public Builder numClasses(int numClasses) {
+            if (numClasses < 1) {
+                throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
+            }
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets the input channels (default 3; 1 for grayscale data).
+         *
+         * @param inChannels {@code >= 1}
+         * @return this
+         * @throws IllegalArgumentException if {@code inChannels < 1}
+         */
+        public Builder inChannels(int inChannels) {
+            if (inChannels < 1) {
+                throw new IllegalArgumentException("inChannels must be >= 1, got " + inChannels);
+            }
+            this.inChannels = inChannels;
+            return this;
+        }
+
+        /**
+         * Uses a 3x3 stride-1 stem without max-pool, for small inputs such as CIFAR's 32x32.
+         *
+         * @return this
+         */
+        public Builder smallInputStem() {
+            return smallInputStem(true);
+        }
+
+        /**
+         * Chooses the small-input stem (true) or the ImageNet stem (false, the default).
+         *
+         * @param small whether to use the small-input stem
+         * @return this
+         */
+        public Builder smallInputStem(boolean small) {
+            this.smallInputStem = small;
+            return this;
+        }
+
+        /**
+         * Zeroes the scale of the last batch norm in each residual branch, so that each block
+         * starts as the identity (Goyal et al., 2017); default false.
+         *
+         * @param zeroInitResidual whether to zero-init
+         * @return this
+         */
+        public Builder zeroInitResidual(boolean zeroInitResidual) {
+            this.zeroInitResidual = zeroInitResidual;
+            return this;
+        }
+
+        /**
+         * Replaces the stride of stages 2, 3, 4 by dilation (for dense prediction); bottleneck
+         * blocks only.
+         *
+         * @param stage2 dilate stage 2
+         * @param stage3 dilate stage 3
+         * @param stage4 dilate stage 4
+         * @return this
+         */
+        public Builder replaceStrideWithDilation(boolean stage2, boolean stage3, boolean stage4) {
+            this.replaceStrideWithDilation = new boolean[] {stage2, stage3, stage4};
+            return this;
+        }
+
+        /**
+         * Builds the model.
+         *
+         * @return a new, uninitialised model
+         * @throws IllegalArgumentException for an invalid combination: basic blocks with {@code
+         *     groups != 1}, {@code widthPerGroup != 64} or dilation, as torchvision refuses them
+         */
+        public ResNet build() {
+            if (block == BlockType.BASIC) {
+                if (groups != 1 || widthPerGroup != 64) {
+                    throw new IllegalArgumentException(
+                            "block BASIC supports only groups=1 and widthPerGroup=64, got groups="
+                                    + groups
+                                    + ", widthPerGroup="
+                                    + widthPerGroup);
+                }
+                for (boolean d : replaceStrideWithDilation) {
+                    if (d) {
+                        throw new IllegalArgumentException(
+                                "block BASIC does not support replaceStrideWithDilation, got "
+                                        + Arrays.toString(replaceStrideWithDilation));
+                    }
+                }
+            }
+            if ((long) groups * widthPerGroup > 1 << 16) {
+                throw new IllegalArgumentException(
+                        "groups * widthPerGroup is too large: " + groups + " * " + widthPerGroup);
+            }
+            return new ResNet(
+                    new Config(
+                            layers,
+                            block,
+                            groups,
+                            widthPerGroup,
+                            numClasses,
+                            inChannels,
+                            smallInputStem,
+                            zeroInitResidual,
+                            replaceStrideWithDilation));
+        }
+    }
+}

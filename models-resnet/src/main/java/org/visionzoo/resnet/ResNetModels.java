@@ -1,0 +1,19 @@
+package org.visionzoo.resnet;
+
+import org.visionzoo.core.model.ModelProvider;
+import org.visionzoo.core.model.ModelSpec;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Registers the {@link ResNetVariant}s with {@link org.visionzoo.core.model.Models}. */
+public final class ResNetModels implements ModelProvider {
+
+    /** Creates the provider (called by {@link java.util.ServiceLoader}). */
+    public ResNetModels() {}
+
+    @Override
+    public List<ModelSpec> models() {
+        return Arrays.stream(ResNetVariant.values()).map(ResNetVariant::spec).toList();
+    }
+}

@@ -1,0 +1,90 @@
+package org.visionzoo.resnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.visionzoo.core.model.ImageClassifier;
+import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.model.ModelSpec;
+import org.visionzoo.core.model.ModelSummary;
+import org.visionzoo.core.model.Models;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every registered variant: counts, shapes, gradients. */
+class ResNetVariantsTest {
+
+    @ParameterizedTest
+    @EnumSource(ResNetVariant.class)
+    void parameterCountAndMacsMatchTheRecordedFigures(ResNetVariant variant) {
+        ModelSpec spec = variant.spec();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ImageClassifier model = spec.create();
+            model.initialize(manager, spec.imageSize());
+            ModelSummary summary = ModelSummary.of(model, new Shape(1, 3, spec.imageSize(), spec.imageSize()));
+            assertThat(summary.params()).as("parameters of %s", spec.name()).isEqualTo(spec.params());
+            assertThat(summary.macs()).as("MACs of %s", spec.name()).isEqualTo(spec.macs());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ResNetVariant.class)
+    void oddSizesAndSeventeenClassesGiveTheRightShape(ResNetVariant variant) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ImageClassifier model = variant.create(17);
+            model.initialize(manager, 64);
+            NDArray x = manager.randomNormal(new Shape(2, 3, 97, 113));
+            NDArray logits = Inference.logits(model, x);
+            assertThat(logits.getShape()).isEqualTo(new Shape(2, 17));
+            assertThat(logits.isInfinite().any().getBoolean() || logits.isNaN().any().getBoolean()).isFalse();
+            assertThat(model.getOutputShapes(new Shape[] {x.getShape()})[0]).isEqualTo(new Shape(2, 17));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ResNetVariant.class)
+    void everyTrainableParameterGetsAGradient(ResNetVariant variant) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ImageClassifier model = variant.create(5);
+            model.initialize(manager, 64);
+            try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+                NDArray x = manager.randomNormal(new Shape(2, 3, 64, 64));
+                NDArray logits = model.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
+                NDArray target = manager.randomNormal(logits.getShape());
+                gc.backward(logits.sub(target).square().sum());
+            }
+            List<String> withoutGradient = new ArrayList<>();
+            for (Pair<String, Parameter> p : model.getParameters()) {
+                if (p.getValue().requiresGradient()
+                        && p.getValue().getArray().getGradient().abs().max().getFloat() == 0f) {
+                    withoutGradient.add(p.getKey());
+                }
+            }
+            assertThat(withoutGradient).as("parameters without gradient").isEmpty();
+        }
+    }
+
+    @Test
+    void theRegistryHasEveryVariantUnderItsTorchvisionName() {
+        for (ResNetVariant v : ResNetVariant.values()) {
+            ModelSpec spec = Models.spec(v.modelName());
+            assertThat(spec.params()).isEqualTo(v.spec().params());
+        }
+        assertThat(Models.create("resnet50", 10).numClasses()).isEqualTo(10);
+        assertThat(Models.create("resnet20").numClasses()).isEqualTo(10);
+        assertThat(Models.spec("resnet20").imageSize()).isEqualTo(32);
+        assertThat(Models.spec("wide_resnet101_2").params()).isEqualTo(126_886_696L);
+    }
+}

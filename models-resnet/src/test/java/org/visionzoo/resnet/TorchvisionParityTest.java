@@ -1,0 +1,78 @@
+package org.visionzoo.resnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.visionzoo.core.model.ImageClassifier;
+import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.testing.Tolerance;
+import org.visionzoo.core.testing.TorchReference;
+import org.visionzoo.core.testing.TorchReference.Fixture;
+import org.visionzoo.core.testing.TorchReference.Options;
+import org.visionzoo.core.weights.Weights;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Numerical parity with torchvision (and, for the CIFAR ResNets, with the paper's architecture in
+ * PyTorch): torchref.py draws weights with non-trivial batch-norm statistics and an input and
+ * computes the logits; the Java model imports the weights strictly and must agree within {@code
+ * |java - torch| <= 1e-4 + 1e-3 |torch|}. The export round trip goes the other way: Java exports,
+ * PyTorch loads with {@code strict=True} and must give the Java logits.
+ */
+class TorchvisionParityTest {
+
+    @TempDir Path dir;
+
+    @ParameterizedTest
+    @EnumSource(ResNetVariant.class)
+    void importedTorchWeightsGiveTorchLogitsAndExportRoundTrips(ResNetVariant variant) throws IOException {
+        boolean cifar = variant.spec().imageSize() == 32;
+        Options options =
+                Options.defaults()
+                        .withNumClasses(cifar ? 10 : 13)
+                        .withSize(cifar ? 32 : 64, cifar ? 40 : 72)
+                        .withBatch(2)
+                        .withSeed(variant.ordinal() + 1);
+        String name = variant.modelName();
+        Fixture fixture = TorchReference.make(name, dir.resolve("torch"), options);
+        assertThat(fixture.parameterCount()).as("torch parameter count").isPositive();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ImageClassifier model = variant.create(options.numClasses());
+            model.initialize(manager, 32);
+            Weights.load(model, fixture.weights());
+            NDArray input = manager.create(fixture.inputValues(), new Shape(fixture.inputShape()));
+            float[] logits = Inference.logits(model, input).toFloatArray();
+            Tolerance.assertAllClose(name + " logits", logits, fixture.expectedLogits(), Tolerance.DEFAULT_ATOL, Tolerance.DEFAULT_RTOL);
+
+            Path exported = dir.resolve("java.safetensors");
+            Weights.save(model, exported);
+            Path torchOut = TorchReference.check(name, exported, fixture.input(), dir.resolve("roundtrip.npy"), options);
+            Tolerance.assertAllClose(name + " round trip", TorchReference.readFloats(torchOut), logits, Tolerance.DEFAULT_ATOL, Tolerance.DEFAULT_RTOL);
+        }
+    }
+
+    @Test
+    void smallInputStemAndGrayscaleInputMatchTorchvision() throws IOException {
+        Options options =
+                Options.defaults().withNumClasses(10).withImageSize(28).withBatch(3).withSeed(7)
+                        .withInChannels(1).withSmallInputStem(true);
+        Fixture fixture = TorchReference.make("resnet18", dir, options);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ResNet model = ResNet.builder().layers(2, 2, 2, 2).block(ResNet.BlockType.BASIC)
+                    .numClasses(10).inChannels(1).smallInputStem().build();
+            model.initialize(manager, 28);
+            Weights.load(model, fixture.weights());
+            NDArray input = manager.create(fixture.inputValues(), new Shape(fixture.inputShape()));
+            Tolerance.assertAllClose(Inference.logits(model, input).toFloatArray(), fixture.expectedLogits());
+        }
+    }
+}
