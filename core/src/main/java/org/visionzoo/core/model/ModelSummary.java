@@ -118,11 +118,17 @@ public record ModelSummary(Shape inputShape, long params, long macs, List<Row> r
 
     private static Shape[] inputShapes(Block block, String name) {
         var described = block.describeInput();
-        if (described == null || described.isEmpty()) {
+        if (described == null || described.isEmpty() || described.valueAt(0) == null) {
             throw new IllegalStateException(
                     "block '" + name + "' (" + block.getClass().getSimpleName() + ") has no input shape: it was never initialised");
         }
-        return described.values().toArray(new Shape[0]);
+        Shape[] shapes = described.values().toArray(new Shape[0]);
+        if (block instanceof Linear) {
+            // DJL's Linear describes its input without the feature dimension
+            long inFeatures = block.getDirectParameters().get("weight").getArray().getShape().get(1);
+            shapes[0] = shapes[0].add(inFeatures);
+        }
+        return shapes;
     }
 
     // Batch is 1 here (see of()), so the output shape counts the work of one image.
@@ -185,8 +191,24 @@ public record ModelSummary(Shape inputShape, long params, long macs, List<Row> r
         sb.append("-".repeat(120)).append('\n');
         sb.append(String.format(Locale.ROOT, "Input shape: %s%n", inputShape));
         sb.append(String.format(Locale.ROOT, "Parameters: %,d%n", params));
-        sb.append(String.format(Locale.ROOT, "MACs:       %,d (%.2f G)%n", macs, macs / 1e9));
+        sb.append(String.format(Locale.ROOT, "MACs:       %,d (%s)%n", macs, formatMacs(macs)));
         return sb.toString();
+    }
+
+    /**
+     * Formats a count of multiply-accumulates with a unit: {@code 4.09 G}, {@code 40.55 M}.
+     *
+     * @param macs the count
+     * @return the formatted count
+     */
+    public static String formatMacs(long macs) {
+        if (macs >= 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.2f G", macs / 1e9);
+        }
+        if (macs >= 1_000_000L) {
+            return String.format(Locale.ROOT, "%.2f M", macs / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.2f K", macs / 1e3);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.visionzoo.core.weights;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 
@@ -8,6 +10,7 @@ import org.visionzoo.core.io.Npz;
 import org.visionzoo.core.io.SafeTensors;
 import org.visionzoo.core.io.TensorData;
 import org.visionzoo.core.io.TensorFile;
+import org.visionzoo.core.model.GradMode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +45,7 @@ import java.util.Set;
 public final class Weights {
 
     private static final String NUM_BATCHES_TRACKED = "num_batches_tracked";
+    private static final NDIndex ALL = new NDIndex(":");
 
     private Weights() {}
 
@@ -141,10 +145,23 @@ public final class Weights {
         if (fatal) {
             throw new WeightsMismatchException(file, model.getClass().getSimpleName(), report, options.isStrict());
         }
-        for (String key : loaded) {
-            params.get(key).getArray().set(tensors.get(key).toFloatArray());
+        GradMode gradMode = GradMode.disabled(); // in-place writes into leaves that require grad
+        try {
+            for (String key : loaded) {
+                copyInto(params.get(key).getArray(), tensors.get(key));
+            }
+        } finally {
+            gradMode.close();
         }
         return report;
+    }
+
+    // An indexed copy, not NDArray.set(float[]): the latter makes libtorch print a deprecation
+    // warning (AutoNonVariableTypeMode) on stderr.
+    private static void copyInto(NDArray target, TensorData tensor) {
+        try (NDArray source = target.getManager().create(tensor.toFloatArray(), target.getShape())) {
+            target.set(ALL, source);
+        }
     }
 
     private static boolean isNumBatchesTracked(String key, Set<String> batchNorms) {

@@ -31,10 +31,22 @@ class ModelSummaryTest {
                 assertThat(r.outputShape()).isEqualTo(new Shape(1, 8, 16, 16));
                 assertThat(r.params()).isEqualTo(216);
             });
+            assertThat(s.rows()).anySatisfy(r -> {
+                assertThat(r.name()).isEqualTo("classifier");
+                assertThat(r.outputShape()).isEqualTo(new Shape(1, 10));
+                assertThat(r.macs()).isEqualTo(160);
+            });
             assertThat(s.toTable(1)).contains("features", "classifier", "Parameters: " + String.format("%,d", params));
             // MACs scale with the input
             assertThat(ModelSummary.of(net, new Shape(1, 3, 64, 64)).macs()).isGreaterThan(3 * macs);
         }
+    }
+
+    @Test
+    void formatsMacsWithAUnit() {
+        assertThat(ModelSummary.formatMacs(4_089_184_256L)).isEqualTo("4.09 G");
+        assertThat(ModelSummary.formatMacs(40_551_040L)).isEqualTo("40.55 M");
+        assertThat(ModelSummary.formatMacs(1_500L)).isEqualTo("1.50 K");
     }
 
     @Test

@@ -72,15 +72,4 @@ final class Cli {
     static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
-
-    /** Formats multiply-accumulates with a unit: {@code 4.09 G}, {@code 40.55 M}. */
-    static String macs(long macs) {
-        if (macs >= 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%.2f G", macs / 1e9);
-        }
-        if (macs >= 1_000_000L) {
-            return String.format(Locale.ROOT, "%.2f M", macs / 1e6);
-        }
-        return String.format(Locale.ROOT, "%.2f K", macs / 1e3);
-    }
 }

@@ -3,6 +3,7 @@ package org.visionzoo.examples.zoo;
 import com.google.gson.GsonBuilder;
 
 import org.visionzoo.core.model.ModelSpec;
+import org.visionzoo.core.model.ModelSummary;
 import org.visionzoo.core.model.Models;
 
 import picocli.CommandLine.Command;
@@ -84,7 +85,7 @@ final class ListCommand implements Runnable {
                         Integer.toString(m.imageSize()),
                         Integer.toString(m.numClasses()),
                         Cli.count(m.params()),
-                        Cli.macs(m.macs())
+                        ModelSummary.formatMacs(m.macs())
                     });
         }
         int[] widths = new int[header.length];
