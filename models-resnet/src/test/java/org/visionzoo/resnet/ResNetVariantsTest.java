@@ -19,6 +19,7 @@ import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.model.ModelSummary;
 import org.visionzoo.core.model.Models;
+import org.visionzoo.core.testing.ProcessMemory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,50 @@ class ResNetVariantsTest {
                 }
             }
             assertThat(withoutGradient).as("parameters without gradient").isEmpty();
+        }
+    }
+
+    @Test
+    void zeroInitResidualZeroesTheLastBatchNormOfEveryBranch() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ResNet bottleneck = ResNet.builder().layers(1, 1, 1, 1).zeroInitResidual(true).build();
+            bottleneck.initialize(manager, 32);
+            ResNet basic = ResNet.builder().layers(2, 1, 1, 1).block(ResNet.BlockType.BASIC).zeroInitResidual(true).build();
+            basic.initialize(manager, 32);
+            int zeroed = 0;
+            for (var model : List.of(bottleneck, basic)) {
+                for (var e : org.visionzoo.core.weights.StateDict.parameters(model).entrySet()) {
+                    boolean last = e.getKey().endsWith(".bn3.weight") || (model == basic && e.getKey().endsWith(".bn2.weight"));
+                    float max = e.getValue().getArray().abs().max().getFloat();
+                    if (last) {
+                        assertThat(max).as(e.getKey()).isZero();
+                        zeroed++;
+                    } else if (e.getKey().endsWith("bn1.weight")) {
+                        assertThat(max).as(e.getKey()).isEqualTo(1f);
+                    }
+                }
+            }
+            assertThat(zeroed).isEqualTo(4 + 5);
+        }
+    }
+
+    @Test
+    void evaluationMemoryStaysFlatOverManyPasses() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ImageClassifier model = ResNet.resnet50(10);
+            model.initialize(manager, 64);
+            // each pass of this batch makes ~250 MB of intermediates: any leak shows at once
+            NDArray x = manager.randomNormal(new Shape(16, 3, 96, 96));
+            int arrays = manager.getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {
+                Inference.logits(model, x).close();
+            }
+            long warm = ProcessMemory.rssKb();
+            for (int i = 0; i < 40; i++) {
+                Inference.logits(model, x).close();
+            }
+            assertThat(manager.getManagedArrays().size()).isEqualTo(arrays);
+            assertThat(ProcessMemory.rssKb() - warm).as("resident growth over 40 passes, kB").isLessThan(300 * 1024);
         }
     }
 

@@ -15,11 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.visionzoo.core.TinyNet;
+import org.visionzoo.core.testing.ProcessMemory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-public class ImageClassifierTest {
+class ImageClassifierTest {
 
     private NDManager manager;
 
@@ -117,11 +116,11 @@ public class ImageClassifierTest {
         for (int i = 0; i < 30; i++) {
             Inference.logits(net, x).close();
         }
-        long rssWarm = rssKb();
+        long rssWarm = ProcessMemory.rssKb();
         for (int i = 0; i < 300; i++) {
             Inference.logits(net, x).close();
         }
-        long growth = rssKb() - rssWarm;
+        long growth = ProcessMemory.rssKb() - rssWarm;
         assertThat(manager.getManagedArrays().size()).as("arrays left on the manager").isEqualTo(arraysBefore);
         assertThat(growth).as("resident memory growth over 300 calls, kB").isLessThan(256 * 1024);
     }
@@ -140,14 +139,5 @@ public class ImageClassifierTest {
                 assertThat(p.getValue().getArray().getGradient().abs().sum().getFloat()).as(p.getKey()).isGreaterThan(0f);
             }
         }
-    }
-
-    public static long rssKb() throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }

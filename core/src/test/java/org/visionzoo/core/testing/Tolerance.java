@@ -28,6 +28,17 @@ public final class Tolerance {
     }
 
     /**
+     * Asserts closeness with the project defaults, naming what is compared in the message.
+     *
+     * @param what what is compared (e.g. "resnet50 logits")
+     * @param actual what the code under test computed
+     * @param expected the reference
+     */
+    public static void assertAllClose(String what, float[] actual, float[] expected) {
+        assertAllClose(what, actual, expected, DEFAULT_ATOL, DEFAULT_RTOL);
+    }
+
+    /**
      * Asserts {@code |actual[i] - expected[i]| <= atol + rtol * |expected[i]|} for every i.
      *
      * @param actual what the code under test computed

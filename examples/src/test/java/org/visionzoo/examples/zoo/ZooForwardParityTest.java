@@ -1,0 +1,44 @@
+package org.visionzoo.examples.zoo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.visionzoo.core.testing.Tolerance;
+import org.visionzoo.core.testing.TorchReference;
+import org.visionzoo.core.testing.TorchReference.Fixture;
+import org.visionzoo.core.testing.TorchReference.Options;
+
+import java.nio.file.Path;
+
+/**
+ * The user's parity check end to end: torchvision writes weights, input and logits; {@code zoo
+ * forward} must reproduce the logits, and {@code zoo export} must give a file PyTorch loads with
+ * {@code strict=True}.
+ */
+class ZooForwardParityTest {
+
+    @TempDir Path dir;
+
+    @ParameterizedTest
+    @CsvSource({"resnet50, 11, 70, 90, 5", "resnext50_32x4d, 3, 65, 65, 9", "resnet20, 10, 32, 32, 2"})
+    void zooForwardMatchesTorchvision(String model, int classes, int height, int width, long seed) {
+        Options options = Options.defaults().withNumClasses(classes).withSize(height, width).withBatch(2).withSeed(seed);
+        Fixture fx = TorchReference.make(model, dir.resolve("fx"), options);
+        Path out = dir.resolve("java.npy");
+        ZooTest.Result r =
+                ZooTest.zoo("forward", "--model", model, "--num-classes", classes,
+                        "--weights", fx.weights(), "--input", fx.input(), "--output", out);
+        assertThat(r.status()).as("stderr: %s", r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        Tolerance.assertAllClose(model, TorchReference.readFloats(out), fx.expectedLogits());
+        assertThat(TorchReference.readShape(out)).containsExactly(2, classes);
+
+        Path exported = dir.resolve("export.safetensors");
+        ZooTest.Result e = ZooTest.zoo("export", "--model", model, "--num-classes", classes, "--weights", fx.weights(), "--output", exported);
+        assertThat(e.status()).as("stderr: %s", e.err()).isZero();
+        Path torchOut = TorchReference.check(model, exported, fx.input(), dir.resolve("torch.npy"), options);
+        Tolerance.assertAllClose(model + " via export", TorchReference.readFloats(torchOut), fx.expectedLogits());
+    }
+}
