@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import org.visionzoo.core.nn.Activation;
+import org.visionzoo.core.nn.ActivationBlock;
 import org.visionzoo.core.nn.BatchNorm2d;
 import org.visionzoo.core.nn.Init;
 import org.visionzoo.core.nn.Layers;
@@ -58,11 +59,7 @@ final class CifarBasicBlock extends NamedBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray out = apply(conv1, ps, x, training);
-        out = consume(out, apply(bn1, ps, out, training));
-        out = consume(out, Activation.RELU.apply(out));
-        out = consume(out, apply(conv2, ps, out, training));
-        out = consume(out, apply(bn2, ps, out, training));
+        NDArray out = applyChain(ps, x, training, conv1, bn1, ActivationBlock.RELU, conv2, bn2);
         NDArray sum;
         if (pad == 0) {
             sum = out.add(x);

@@ -11,6 +11,9 @@ import java.util.Objects;
 /** A parameter-free block applying an {@link Activation}, for use inside a {@link Sequential}. */
 public final class ActivationBlock extends AbstractBlock {
 
+    /** A shared, stateless ReLU, for chains of blocks that are not children. */
+    public static final ActivationBlock RELU = new ActivationBlock(Activation.RELU);
+
     private final Activation activation;
 
     /**

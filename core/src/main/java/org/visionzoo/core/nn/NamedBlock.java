@@ -142,6 +142,29 @@ public abstract class NamedBlock extends AbstractBlock {
     }
 
     /**
+     * Runs single-input, single-output blocks one after the other, releasing each intermediate
+     * as soon as the next block has run. The input is left open.
+     *
+     * @param ps the parameter store
+     * @param x the input, left open
+     * @param training whether this is a training pass
+     * @param blocks the blocks, in order
+     * @return the last block's output ({@code x} itself if every block returned its input)
+     */
+    protected static NDArray applyChain(
+            ParameterStore ps, NDArray x, boolean training, Block... blocks) {
+        NDArray out = x;
+        for (Block block : blocks) {
+            NDArray next = apply(block, ps, out, training);
+            if (out != x) {
+                consume(out, next);
+            }
+            out = next;
+        }
+        return out;
+    }
+
+    /**
      * Closes {@code consumed} unless it is {@code next} itself, and returns {@code next}: the idiom
      * that frees each intermediate of a forward pass once its successor exists.
      *

@@ -1,6 +1,5 @@
 package org.visionzoo.core.nn;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -67,16 +66,8 @@ public class Sequential extends NamedBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray input = inputs.singletonOrThrow();
-        NDArray x = input;
-        for (Map.Entry<String, Block> child : namedChildren(this)) {
-            NDArray next = apply(child.getValue(), ps, x, training);
-            if (x != input) {
-                consume(x, next);
-            }
-            x = next;
-        }
-        return new NDList(x);
+        Block[] blocks = namedChildren(this).stream().map(Map.Entry::getValue).toArray(Block[]::new);
+        return new NDList(applyChain(ps, inputs.singletonOrThrow(), training, blocks));
     }
 
     @Override
