@@ -7,7 +7,7 @@ import ai.djl.training.ParameterStore;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ConvNormActivation;
-import org.visionzoo.core.nn.Layers;
+import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
 import org.visionzoo.core.nn.SqueezeExcitation;
@@ -34,7 +34,7 @@ public final class TinyNet extends ImageClassifier {
 
     @Override
     protected Block newHead(int numClasses) {
-        return Layers.linear(featureDim(), numClasses);
+        return Heads.linear(featureDim(), numClasses);
     }
 
     @Override

@@ -5,10 +5,12 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
+import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
 import org.visionzoo.core.nn.Init;
+import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Layers;
 import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
@@ -52,7 +54,7 @@ public final class CifarResNet extends ImageClassifier {
 
     @Override
     protected Block newHead(int numClasses) {
-        Block fc = Layers.linear(featureDim(), numClasses);
+        Block fc = Heads.linear(featureDim(), numClasses);
         fc.setInitializer(Init.kaimingNormalFanIn(), Parameter.Type.WEIGHT);
         return fc;
     }
@@ -164,10 +166,7 @@ public final class CifarResNet extends ImageClassifier {
          * @throws IllegalArgumentException if {@code numClasses < 1}
          */
         public Builder numClasses(int numClasses) {
-            if (numClasses < 1) {
-                throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
-            }
-            this.numClasses = numClasses;
+            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
             return this;
         }
 
@@ -179,10 +178,7 @@ public final class CifarResNet extends ImageClassifier {
          * @throws IllegalArgumentException if {@code inChannels < 1}
          */
         public Builder inChannels(int inChannels) {
-            if (inChannels < 1) {
-                throw new IllegalArgumentException("inChannels must be >= 1, got " + inChannels);
-            }
-            this.inChannels = inChannels;
+            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
             return this;
         }
 

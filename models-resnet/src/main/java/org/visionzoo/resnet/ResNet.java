@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
+import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Layers;
 import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.MaxPool2d;
@@ -191,7 +193,7 @@ public final class ResNet extends ImageClassifier {
 
     @Override
     protected Block newHead(int numClasses) {
-        return Layers.linear(featureDim(), numClasses);
+        return Heads.linear(featureDim(), numClasses);
     }
 
     @Override
@@ -510,10 +512,7 @@ public final class ResNet extends ImageClassifier {
          * @throws IllegalArgumentException if {@code groups < 1}
          */
         public Builder groups(int groups) {
-            if (groups < 1) {
-                throw new IllegalArgumentException("groups must be >= 1, got " + groups);
-            }
-            this.groups = groups;
+            this.groups = Checks.atLeast("groups", groups, 1);
             return this;
         }
 
@@ -525,10 +524,7 @@ public final class ResNet extends ImageClassifier {
          * @throws IllegalArgumentException if {@code widthPerGroup < 1}
          */
         public Builder widthPerGroup(int widthPerGroup) {
-            if (widthPerGroup < 1) {
-                throw new IllegalArgumentException("widthPerGroup must be >= 1, got " + widthPerGroup);
-            }
-            this.widthPerGroup = widthPerGroup;
+            this.widthPerGroup = Checks.atLeast("widthPerGroup", widthPerGroup, 1);
             return this;
         }
 
@@ -540,10 +536,7 @@ public final class ResNet extends ImageClassifier {
          * @throws IllegalArgumentException if {@code numClasses < 1}
          */
         public Builder numClasses(int numClasses) {
-            if (numClasses < 1) {
-                throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
-            }
-            this.numClasses = numClasses;
+            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
             return this;
         }
 
@@ -555,10 +548,7 @@ public final class ResNet extends ImageClassifier {
          * @throws IllegalArgumentException if {@code inChannels < 1}
          */
         public Builder inChannels(int inChannels) {
-            if (inChannels < 1) {
-                throw new IllegalArgumentException("inChannels must be >= 1, got " + inChannels);
-            }
-            this.inChannels = inChannels;
+            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
             return this;
         }
 

@@ -142,4 +142,16 @@ class BlocksTest {
         cna.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 17, 17));
         assertThat(cna.getOutputShapes(new Shape[] {new Shape(1, 3, 17, 17)})[0]).isEqualTo(new Shape(1, 8, 9, 9));
     }
+
+    @Test
+    void dropoutLinearHeadHasTorchvisionNamesAndIsDeterministicInEvaluation() {
+        Sequential head = Heads.dropoutLinear(0.2f, 6, 4);
+        head.initialize(manager, DataType.FLOAT32, new Shape(2, 6));
+        assertThat(org.visionzoo.core.weights.StateDict.parameters(head).keySet()).containsExactly("1.weight", "1.bias");
+        NDArray x = manager.randomNormal(new Shape(2, 6));
+        float[] a = head.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+        float[] b = head.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+        assertThat(a).hasSize(8).containsExactly(b);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Heads.dropoutLinear(1f, 6, 4)).hasMessageContaining("dropout must be in [0, 1), got 1.0");
+    }
 }
