@@ -9,6 +9,7 @@ import org.visionzoo.core.model.ModelSummary;
 import org.visionzoo.core.weights.Weights;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,11 +43,7 @@ import java.util.concurrent.Callable;
         })
 final class ExportCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME", description = "A registered model name (see 'zoo list').")
-    String model;
-
-    @Option(names = "--num-classes", paramLabel = "N", description = "Number of classes (default: the model's).")
-    Integer numClasses;
+    @Mixin ModelOptions modelOptions;
 
     @Option(
             names = {"-w", "--weights"},
@@ -64,8 +61,8 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelSpec entry = Cli.model(spec, model);
-        int classes = Cli.positive(spec, "--num-classes", numClasses, entry.numClasses());
+        ModelSpec entry = modelOptions.entry(spec);
+        int classes = modelOptions.classes(spec, entry);
         if (weights != null) {
             Cli.requireReadableFile(weights, "weights file");
         }

@@ -15,6 +15,7 @@ import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.weights.Weights;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,11 +58,7 @@ final class ForwardCommand implements Callable<Integer> {
 
     private static final Set<DType> FLOATS = EnumSet.of(DType.F32, DType.F64, DType.F16, DType.BF16);
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME", description = "A registered model name (see 'zoo list').")
-    String model;
-
-    @Option(names = "--num-classes", paramLabel = "N", description = "Number of classes (default: the model's).")
-    Integer numClasses;
+    @Mixin ModelOptions modelOptions;
 
     @Option(
             names = {"-w", "--weights"},
@@ -87,8 +84,8 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelSpec entry = Cli.model(spec, model);
-        int classes = Cli.positive(spec, "--num-classes", numClasses, entry.numClasses());
+        ModelSpec entry = modelOptions.entry(spec);
+        int classes = modelOptions.classes(spec, entry);
         int batch = Cli.positive(spec, "--batch-size", batchSize, 16);
         Cli.requireReadableFile(weights, "weights file");
         Cli.requireReadableFile(input, "input file");
@@ -133,7 +130,7 @@ final class ForwardCommand implements Callable<Integer> {
             throw new TensorFormatException(
                     input,
                     "model '"
-                            + model
+                            + modelOptions.model
                             + "' expects "
                             + channels
                             + " input channels, got shape "
