@@ -45,6 +45,13 @@ public final class ActivationBlock extends AbstractBlock {
         return new Shape[] {inputShapes[0]};
     }
 
+    // Nothing to initialise: this keeps the shared RELU free of the input-shape bookkeeping DJL
+    // otherwise does on a training forward.
+    @Override
+    public boolean isInitialized() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "ActivationBlock(" + activation + ")";
