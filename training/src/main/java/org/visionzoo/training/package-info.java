@@ -1,7 +1,16 @@
 /**
- * Training library: datasets, augmentation, optimizers, loops.
+ * The training library: what other applications import to train and fine-tune the zoo's models.
  *
- * <p>Not implemented yet: this module is a placeholder in the build so that the layout is fixed from
- * the start.
+ * <ul>
+ *   <li>{@link org.visionzoo.training.data}: readers for the standard dataset distributions
+ *       (MNIST / Fashion-MNIST IDX files, CIFAR-10/100 binary) from local files, and the locator
+ *       that finds them.
+ *   <li>{@link org.visionzoo.training.optim}: optimizers with PyTorch's exact semantics (SGD with
+ *       momentum, dampening, nesterov; Adam; AdamW), parameter groups, gradient clipping and
+ *       per-iteration learning-rate schedules.
+ * </ul>
+ *
+ * <p>Still to come (the training issue): the input pipeline and augmentation, losses, EMA, the
+ * trainer loop, checkpoints with exact resume, and {@code zoo train / eval / predict / demo}.
  */
 package org.visionzoo.training;
