@@ -8,9 +8,13 @@
  *   <li>{@link org.visionzoo.training.optim}: optimizers with PyTorch's exact semantics (SGD with
  *       momentum, dampening, nesterov; Adam; AdamW), parameter groups, gradient clipping and
  *       per-iteration learning-rate schedules.
+ *   <li>{@link org.visionzoo.training.loss}: cross-entropy with label smoothing and soft targets,
+ *       as PyTorch's {@code nn.CrossEntropyLoss}.
+ *   <li>{@link org.visionzoo.training.metrics}: top-k accuracy, confusion matrix, running means,
+ *       accumulated in Java arrays (flat memory).
  * </ul>
  *
- * <p>Still to come (the training issue): the input pipeline and augmentation, losses, EMA, the
+ * <p>Still to come (the training issue): the input pipeline and augmentation, EMA, the
  * trainer loop, checkpoints with exact resume, and {@code zoo train / eval / predict / demo}.
  */
 package org.visionzoo.training;
