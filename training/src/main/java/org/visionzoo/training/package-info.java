@@ -8,6 +8,10 @@
  *   <li>{@link org.visionzoo.training.optim}: optimizers with PyTorch's exact semantics (SGD with
  *       momentum, dampening, nesterov; Adam; AdamW), parameter groups, gradient clipping and
  *       per-iteration learning-rate schedules.
+ *   <li>{@link org.visionzoo.training.transform}: augmentation in pure Java with torchvision's
+ *       semantics (random crop with padding, flip, RandomResizedCrop, resize + center crop,
+ *       normalisation, random erasing, TrivialAugmentWide, mixup, cutmix), deterministic for a
+ *       seed.
  *   <li>{@link org.visionzoo.training.loss}: cross-entropy with label smoothing and soft targets,
  *       as PyTorch's {@code nn.CrossEntropyLoss}.
  *   <li>{@link org.visionzoo.training.metrics}: top-k accuracy, confusion matrix, running means,
