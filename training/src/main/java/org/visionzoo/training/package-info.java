@@ -18,7 +18,7 @@
  *       accumulated in Java arrays (flat memory).
  * </ul>
  *
- * <p>Still to come (the training issue): the input pipeline and augmentation, EMA, the
+ * <p>Still to come (the training issue): the input pipeline, EMA, the
  * trainer loop, checkpoints with exact resume, and {@code zoo train / eval / predict / demo}.
  */
 package org.visionzoo.training;
