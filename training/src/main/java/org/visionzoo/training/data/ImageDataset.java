@@ -1,5 +1,7 @@
 package org.visionzoo.training.data;
 
+import org.visionzoo.training.transform.Image;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.Objects;
  * reader here; for one channel {@code CHW} and {@code HWC} are the same bytes). Pixels are
  * unsigned: read them with {@code b & 0xFF}.
  */
-public final class ImageDataset {
+public final class ImageDataset implements LabeledImages {
 
     /** The order of the pixel bytes of one image. */
     public enum Layout {
@@ -147,6 +149,7 @@ public final class ImageDataset {
      *
      * @return the name
      */
+    @Override
     public String name() {
         return name;
     }
@@ -156,6 +159,7 @@ public final class ImageDataset {
      *
      * @return the number of images
      */
+    @Override
     public int size() {
         return labels.length;
     }
@@ -165,6 +169,7 @@ public final class ImageDataset {
      *
      * @return the channels
      */
+    @Override
     public int channels() {
         return channels;
     }
@@ -234,6 +239,7 @@ public final class ImageDataset {
      * @return the label, in {@code [0, classNames().size())}
      * @throws IndexOutOfBoundsException if {@code i} is not in {@code [0, size())}
      */
+    @Override
     public int label(int i) {
         return labels[Objects.checkIndex(i, labels.length)];
     }
@@ -252,6 +258,7 @@ public final class ImageDataset {
      *
      * @return an unmodifiable list
      */
+    @Override
     public List<String> classNames() {
         return classNames;
     }
@@ -267,6 +274,31 @@ public final class ImageDataset {
             counts[label]++;
         }
         return counts;
+    }
+
+    /**
+     * Converts one image to floats in {@code [0, 1]}, {@code CHW}, whatever this dataset's layout.
+     *
+     * @param index the index of the image
+     * @return a new image
+     * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, size())}
+     */
+    @Override
+    public Image load(int index) {
+        Objects.checkIndex(index, labels.length);
+        int n = imageBytes();
+        if (layout == Layout.CHW || channels == 1) {
+            return Image.fromU8(pixels, index * n, channels, height, width);
+        }
+        float[] out = new float[n];
+        int base = index * n;
+        int plane = height * width;
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < channels; c++) {
+                out[c * plane + p] = (pixels[base + p * channels + c] & 0xFF) / 255f;
+            }
+        }
+        return new Image(channels, height, width, out);
     }
 
     @Override
