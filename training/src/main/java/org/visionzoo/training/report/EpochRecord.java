@@ -55,6 +55,16 @@ public record EpochRecord(
     /**
      * Checks the values and copies {@code extra}.
      *
+     * @param epoch the 1-based epoch number
+     * @param trainLoss the mean training loss
+     * @param trainTop1 the training top-1 accuracy (a fraction) or NaN
+     * @param valLoss the validation loss or NaN
+     * @param valTop1 the validation top-1 accuracy (a fraction) or NaN
+     * @param valTop5 the validation top-5 accuracy (a fraction) or NaN
+     * @param lr the learning rate
+     * @param imagesPerSecond the training throughput
+     * @param seconds the epoch's duration
+     * @param extra further metrics by name; null for none
      * @throws IllegalArgumentException if epoch &lt; 1, an accuracy is neither NaN nor in [0, 1],
      *     or an extra key is blank or one of the fixed keys
      * @throws NullPointerException if {@code extra} holds a null key or value
