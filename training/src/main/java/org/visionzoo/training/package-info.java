@@ -16,6 +16,8 @@
  *       as PyTorch's {@code nn.CrossEntropyLoss}.
  *   <li>{@link org.visionzoo.training.metrics}: top-k accuracy, confusion matrix, running means,
  *       accumulated in Java arrays (flat memory).
+ *   <li>{@link org.visionzoo.training.report}: the per-epoch metrics log (JSON Lines, atomic
+ *       writes, resume), loss and accuracy curves as PNGs, and the console progress bar.
  * </ul>
  *
  * <p>Still to come (the training issue): the input pipeline, EMA, the
