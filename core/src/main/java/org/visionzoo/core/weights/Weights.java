@@ -105,7 +105,7 @@ public final class Weights {
             LoadOptions options,
             Map<String, Parameter> params,
             Map<String, TensorData> tensors)
-            throws IOException {
+            throws WeightsMismatchException {
         Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
         List<String> loaded = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -189,6 +189,19 @@ public final class Weights {
      * @throws IOException if the file cannot be written
      */
     public static void save(Block model, Path file) throws IOException {
+        SafeTensors.write(file, stateDict(model), Map.of("format", "pt"));
+    }
+
+    /**
+     * Copies a model's weights (running statistics included) into tensors with torchvision's keys,
+     * with the {@code num_batches_tracked} scalars a torchvision {@code state_dict} holds: what
+     * {@link #save} writes, for callers that store them with other tensors (a training checkpoint).
+     *
+     * @param model an initialised model
+     * @return the tensors, in the model's order
+     * @throws IllegalStateException if a parameter is not initialised
+     */
+    public static List<TensorData> stateDict(Block model) {
         Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
         List<TensorData> tensors = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : StateDict.parameters(model).entrySet()) {
@@ -206,6 +219,31 @@ public final class Weights {
                 }
             }
         }
-        SafeTensors.write(file, tensors, Map.of("format", "pt"));
+        return tensors;
+    }
+
+    /**
+     * Loads weights already read into memory, such as one section of a training checkpoint, with
+     * the same checks as {@link #load(Block, Path, LoadOptions)}.
+     *
+     * @param model an initialised model
+     * @param file the file the tensors come from, named in error messages
+     * @param tensors the tensors, by torchvision key
+     * @param options how strict to be
+     * @return what was loaded
+     * @throws WeightsMismatchException if the tensors do not fit the model
+     * @throws IllegalStateException if the model is not initialised
+     */
+    public static LoadReport load(
+            Block model, Path file, Map<String, TensorData> tensors, LoadOptions options)
+            throws WeightsMismatchException {
+        Map<String, Parameter> params = StateDict.parameters(model);
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            if (!e.getValue().isInitialized()) {
+                throw new IllegalStateException(
+                        "initialise the model before loading weights (parameter " + e.getKey() + " has no value)");
+            }
+        }
+        return load(model, file, options, params, new LinkedHashMap<>(tensors));
     }
 }
