@@ -1,6 +1,7 @@
 package org.visionzoo.training.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 
 import org.visionzoo.core.model.GradMode;
@@ -185,12 +186,14 @@ abstract class BaseOptimizer implements Optimizer {
         steps = step;
     }
 
+    // An indexed copy, not NDArray.set(Buffer): the latter makes libtorch print a deprecation
+    // warning (AutoNonVariableTypeMode) on stderr.
     private static void copyInto(NDArray src, NDArray dst) {
-        if (src.getDataType() == dst.getDataType()) {
-            dst.set(src.toByteBuffer());
-        } else {
-            try (NDArray converted = src.toType(dst.getDataType(), true)) {
-                dst.set(converted.toByteBuffer());
+        try (NDArray converted = src.toType(dst.getDataType(), true)) {
+            NDArray moved = converted.toDevice(dst.getDevice(), false);
+            dst.set(new NDIndex(":"), moved);
+            if (moved != converted) {
+                moved.close();
             }
         }
     }
