@@ -1,0 +1,728 @@
+package org.visionzoo.training.data;
+
+import org.visionzoo.training.transform.Image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * A dataset of image files, one sub-folder per class, like torchvision's {@code ImageFolder}.
+ *
+ * <p>The class names are the names of the root's sub-folders, sorted (by {@link
+ * String#compareTo}); the label of an image is the index of its class in that list. Every file
+ * under a class folder (sub-folders included, searched depth first, names sorted, a folder's own
+ * files before those of its sub-folders) whose extension is one of {@link #EXTENSIONS}, in any
+ * case, is an image; other files are ignored, and so are hidden files and folders (names starting
+ * with a dot, or hidden for the file system). Symbolic links are followed, each folder searched
+ * once.
+ *
+ * <p>Files are decoded by {@code javax.imageio} on each {@link #load(int)}, never up front, and
+ * delivered at their own size as floats in {@code [0, 1]} ({@code value / max}, 255 for 8-bit
+ * files) with {@link Options#channels()} channels: 3 (RGB; a grayscale file is repeated into the
+ * three channels, alpha is dropped, a palette is looked up) or 1 (luminance, {@code L = R * 299 /
+ * 1000 + G * 587 / 1000 + B * 114 / 1000} rounded as Pillow's {@code convert("L")} does; a
+ * grayscale file is taken as is). Grayscale and RGB samples are read as stored, without colour
+ * management, as Pillow does; other colour models are converted to sRGB by {@code java.awt}.
+ *
+ * <p>A file that cannot be decoded fails {@link #load(int)} with a {@link DatasetException} naming
+ * it, unless {@link Options#skipUndecodable(boolean)} is set: then {@code load} logs a warning (once
+ * per file, through {@link System.Logger}), counts the file in {@link #skippedCount()}, and returns
+ * instead the next decodable image of the same class, in file order, wrapping around to the
+ * class's first file after its last. Empty files are found when the folder is opened: without the
+ * option, {@link #open} fails on them; with it, they are skipped from the start.
+ *
+ * <p>An instance is immutable apart from its record of skipped files, and safe to read from
+ * several threads at once.
+ */
+public final class ImageFolder implements LabeledImages {
+
+    /**
+     * The file extensions read as images, lower case, without the dot: those the JDK's {@code
+     * javax.imageio} decodes. The list is fixed (not taken from the installed plug-ins) so the same
+     * folder gives the same dataset everywhere.
+     */
+    public static final List<String> EXTENSIONS =
+            List.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
+
+    /** The sub-folder names {@link #splits} takes for a ready-made validation split, in order. */
+    public static final List<String> VAL_FOLDERS = List.of("val", "test");
+
+    private static final System.Logger LOG = System.getLogger(ImageFolder.class.getName());
+
+    /** Options for opening a folder; immutable, each setter returns a changed copy. */
+    public static final class Options {
+
+        private static final Options DEFAULTS = new Options(3, false);
+
+        private final int channels;
+        private final boolean skipUndecodable;
+
+        private Options(int channels, boolean skipUndecodable) {
+            this.channels = channels;
+            this.skipUndecodable = skipUndecodable;
+        }
+
+        /**
+         * Returns the defaults: 3 channels, undecodable files are errors.
+         *
+         * @return the default options
+         */
+        public static Options defaults() {
+            return DEFAULTS;
+        }
+
+        /**
+         * Returns a copy that delivers images with the given channels.
+         *
+         * @param channels 1 (grayscale) or 3 (RGB)
+         * @return the changed copy
+         * @throws IllegalArgumentException if {@code channels} is not 1 or 3
+         */
+        public Options channels(int channels) {
+            if (channels != 1 && channels != 3) {
+                throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+            }
+            return new Options(channels, skipUndecodable);
+        }
+
+        /**
+         * Returns a copy that skips undecodable files (see {@link ImageFolder}) or fails on them.
+         *
+         * @param skip whether to skip undecodable files
+         * @return the changed copy
+         */
+        public Options skipUndecodable(boolean skip) {
+            return new Options(channels, skip);
+        }
+
+        /**
+         * Returns the channels images are delivered with.
+         *
+         * @return 1 or 3
+         */
+        public int channels() {
+            return channels;
+        }
+
+        /**
+         * Returns whether undecodable files are skipped.
+         *
+         * @return {@code true} if they are replaced by another image of their class
+         */
+        public boolean skipUndecodable() {
+            return skipUndecodable;
+        }
+
+        @Override
+        public String toString() {
+            return "Options[channels=" + channels + ", skipUndecodable=" + skipUndecodable + "]";
+        }
+    }
+
+    /**
+     * A training and a validation part of a folder.
+     *
+     * @param train the training images
+     * @param val the validation images, with the same classes
+     */
+    public record Splits(ImageFolder train, ImageFolder val) {
+
+        /**
+         * Checks the components.
+         *
+         * @param train the training images
+         * @param val the validation images
+         */
+        public Splits {
+            Objects.requireNonNull(train, "train");
+            Objects.requireNonNull(val, "val");
+        }
+    }
+
+    private final String name;
+    private final Path root;
+    private final List<String> classNames;
+    private final Options options;
+    private final Path[] files;
+    private final int[] labels;
+    /** Index of the first file of each class; {@code classStart[numClasses] == size()}. */
+    private final int[] classStart;
+    /** Indices of files found undecodable, each warned about once. */
+    private final Set<Integer> skipped = ConcurrentHashMap.newKeySet();
+
+    private ImageFolder(
+            String name,
+            Path root,
+            List<String> classNames,
+            List<List<Path>> filesByClass,
+            Options options) {
+        this.name = name;
+        this.root = root;
+        this.classNames = List.copyOf(classNames);
+        this.options = options;
+        int n = 0;
+        for (List<Path> c : filesByClass) {
+            n += c.size();
+        }
+        this.files = new Path[n];
+        this.labels = new int[n];
+        this.classStart = new int[filesByClass.size() + 1];
+        int i = 0;
+        for (int c = 0; c < filesByClass.size(); c++) {
+            classStart[c] = i;
+            for (Path file : filesByClass.get(c)) {
+                files[i] = file;
+                labels[i] = c;
+                i++;
+            }
+        }
+        classStart[filesByClass.size()] = n;
+    }
+
+    /**
+     * Opens a folder with one sub-folder per class.
+     *
+     * @param root the folder
+     * @param options channels and the handling of undecodable files
+     * @return the dataset, named after the folder
+     * @throws DatasetException if {@code root} is not a folder, has no class folder, a class
+     *     folder has no image file, or an image file is empty (unless skipped, and then if all of
+     *     a class's files are empty)
+     * @throws IOException if listing a folder fails
+     */
+    public static ImageFolder open(Path root, Options options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Scan scan = scan(root);
+        return create(String.valueOf(root.getFileName()), root, scan.classNames, scan.files, options);
+    }
+
+    /**
+     * Opens a folder and splits it into training and validation images.
+     *
+     * <p>If {@code root} has a {@code train} sub-folder and a {@code val} (or else {@code test})
+     * sub-folder, each is opened as by {@link #open} and they must have the same classes; {@code
+     * valFraction} and {@code seed} are then not used. Otherwise {@code root} itself is opened and
+     * each class's files are split apart: the class's files are shuffled with a generator seeded
+     * from {@code seed} and the class name, {@code round(n * valFraction)} of them (at most {@code
+     * n - 1}, so each class keeps a training image) go to validation, and both parts keep the
+     * files' order. The split depends only on the seed, the class names and the file names.
+     *
+     * @param root the folder
+     * @param valFraction the part of each class to use for validation, in {@code (0, 1)}
+     * @param seed the seed of the shuffle
+     * @param options channels and the handling of undecodable files
+     * @return the two parts, named {@code <root name>/train} and {@code <root name>/val} (or
+     *     {@code /test})
+     * @throws IllegalArgumentException if {@code valFraction} is not in {@code (0, 1)}
+     * @throws DatasetException as {@link #open} does; if {@code train/} and {@code val/} have
+     *     different classes; or if the fraction leaves no validation image at all
+     * @throws IOException if listing a folder fails
+     */
+    public static Splits splits(Path root, double valFraction, long seed, Options options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        if (!(valFraction > 0 && valFraction < 1)) {
+            throw new IllegalArgumentException(
+                    "valFraction must be in (0, 1), got " + valFraction);
+        }
+        String rootName = String.valueOf(root.getFileName());
+        Path trainDir = root.resolve("train");
+        if (Files.isDirectory(trainDir)) {
+            for (String valName : VAL_FOLDERS) {
+                Path valDir = root.resolve(valName);
+                if (Files.isDirectory(valDir)) {
+                    Scan train = scan(trainDir);
+                    Scan val = scan(valDir);
+                    if (!train.classNames.equals(val.classNames)) {
+                        throw new DatasetException(
+                                root,
+                                "expected "
+                                        + valName
+                                        + "/ to have the same class folders as train/, found "
+                                        + train.classNames
+                                        + " in train/ and "
+                                        + val.classNames
+                                        + " in "
+                                        + valName
+                                        + "/");
+                    }
+                    return new Splits(
+                            create(rootName + "/train", trainDir, train.classNames, train.files,
+                                    options),
+                            create(rootName + "/" + valName, valDir, val.classNames, val.files,
+                                    options));
+                }
+            }
+        }
+        Scan all = scan(root);
+        List<List<Path>> trainFiles = new ArrayList<>();
+        List<List<Path>> valFiles = new ArrayList<>();
+        int valCount = 0;
+        for (int c = 0; c < all.classNames.size(); c++) {
+            List<Path> files = all.files.get(c);
+            int n = files.size();
+            int nVal = (int) Math.min(n - 1, Math.round(n * valFraction));
+            int[] order = shuffled(n, seed, all.classNames.get(c));
+            boolean[] isVal = new boolean[n];
+            for (int k = 0; k < nVal; k++) {
+                isVal[order[k]] = true;
+            }
+            List<Path> t = new ArrayList<>();
+            List<Path> v = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                (isVal[k] ? v : t).add(files.get(k));
+            }
+            trainFiles.add(t);
+            valFiles.add(v);
+            valCount += nVal;
+        }
+        if (valCount == 0) {
+            throw new DatasetException(
+                    root,
+                    "expected valFraction "
+                            + valFraction
+                            + " to give at least one validation image, found none (every class has"
+                            + " too few images)");
+        }
+        return new Splits(
+                create(rootName + "/train", root, all.classNames, trainFiles, options),
+                create(rootName + "/val", root, all.classNames, valFiles, options));
+    }
+
+    /** A permutation of {@code 0..n-1}, by Fisher-Yates with {@link Random} (fully specified). */
+    private static int[] shuffled(int n, long seed, String className) {
+        Random random = new Random(seed ^ (0x9E3779B97F4A7C15L * (className.hashCode() + 1L)));
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /** Checks for empty files and makes the dataset. */
+    private static ImageFolder create(
+            String name,
+            Path root,
+            List<String> classNames,
+            List<List<Path>> files,
+            Options options)
+            throws IOException {
+        ImageFolder folder = new ImageFolder(name, root, classNames, files, options);
+        for (int c = 0; c < classNames.size(); c++) {
+            int empty = 0;
+            for (int i = folder.classStart[c]; i < folder.classStart[c + 1]; i++) {
+                if (Files.size(folder.files[i]) == 0) {
+                    if (!options.skipUndecodable()) {
+                        throw new DatasetException(
+                                folder.files[i],
+                                "could not be decoded as an image (expected image data, found an"
+                                        + " empty file)");
+                    }
+                    folder.skip(i, "empty file");
+                    empty++;
+                }
+            }
+            if (empty > 0 && empty == folder.classStart[c + 1] - folder.classStart[c]) {
+                throw new DatasetException(
+                        root.resolve(classNames.get(c)),
+                        "expected at least one decodable image in class '"
+                                + classNames.get(c)
+                                + "', found only empty files ("
+                                + empty
+                                + ")");
+            }
+        }
+        return folder;
+    }
+
+    /** The class names, sorted, and each class's image files, in order. */
+    private record Scan(List<String> classNames, List<List<Path>> files) {}
+
+    private static Scan scan(Path root) throws IOException {
+        Objects.requireNonNull(root, "root");
+        if (!Files.isDirectory(root)) {
+            throw new DatasetException(
+                    root,
+                    Files.exists(root)
+                            ? "expected a folder with one sub-folder per class, found a file"
+                            : "expected a folder with one sub-folder per class, found no such"
+                                    + " folder");
+        }
+        List<Path> classDirs = new ArrayList<>();
+        int looseImages = 0;
+        for (Path entry : sortedEntries(root)) {
+            if (Files.isDirectory(entry)) {
+                classDirs.add(entry);
+            } else if (isImageFile(entry)) {
+                looseImages++;
+            }
+        }
+        if (classDirs.isEmpty()) {
+            throw new DatasetException(
+                    root,
+                    "expected one sub-folder per class, found none"
+                            + (looseImages > 0
+                                    ? " (but " + looseImages + " image files directly in it)"
+                                    : ""));
+        }
+        List<String> classNames = new ArrayList<>();
+        List<List<Path>> files = new ArrayList<>();
+        for (Path dir : classDirs) {
+            List<Path> images = new ArrayList<>();
+            collect(dir, images, new HashSet<>());
+            if (images.isEmpty()) {
+                throw new DatasetException(
+                        dir,
+                        "expected at least one image file ("
+                                + String.join(", ", EXTENSIONS)
+                                + ") in this class folder, found none");
+            }
+            classNames.add(dir.getFileName().toString());
+            files.add(images);
+        }
+        return new Scan(List.copyOf(classNames), files);
+    }
+
+    /** Adds the image files under {@code dir}: its own first, then each sub-folder's. */
+    private static void collect(Path dir, List<Path> out, Set<Path> visited) throws IOException {
+        if (!visited.add(dir.toRealPath())) {
+            return;
+        }
+        List<Path> subDirs = new ArrayList<>();
+        for (Path entry : sortedEntries(dir)) {
+            if (Files.isDirectory(entry)) {
+                subDirs.add(entry);
+            } else if (isImageFile(entry)) {
+                out.add(entry);
+            }
+        }
+        for (Path sub : subDirs) {
+            collect(sub, out, visited);
+        }
+    }
+
+    /** The entries of a folder that are not hidden, sorted by name. */
+    private static List<Path> sortedEntries(Path dir) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path entry : stream) {
+                if (!entry.getFileName().toString().startsWith(".") && !Files.isHidden(entry)) {
+                    entries.add(entry);
+                }
+            }
+        }
+        entries.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        return entries;
+    }
+
+    private static boolean isImageFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the folder the classes were found in.
+     *
+     * @return the root folder
+     */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Returns the options the folder was opened with.
+     *
+     * @return the options
+     */
+    public Options options() {
+        return options;
+    }
+
+    @Override
+    public int size() {
+        return files.length;
+    }
+
+    @Override
+    public int channels() {
+        return options.channels();
+    }
+
+    @Override
+    public int label(int index) {
+        return labels[Objects.checkIndex(index, files.length)];
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /**
+     * Returns the file of one image.
+     *
+     * @param index the image's index
+     * @return its path
+     * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, size())}
+     */
+    public Path file(int index) {
+        return files[Objects.checkIndex(index, files.length)];
+    }
+
+    /**
+     * Returns the number of files found undecodable so far and skipped: the empty files, and the
+     * files {@link #load} failed to decode (with {@link Options#skipUndecodable(boolean)} set).
+     *
+     * @return the number of distinct skipped files
+     */
+    public int skippedCount() {
+        return skipped.size();
+    }
+
+    /**
+     * Decodes one image; with {@link Options#skipUndecodable(boolean)} set, an undecodable file is
+     * replaced by the next decodable image of its class (see {@link ImageFolder}).
+     *
+     * @param index the image's index
+     * @return a new image, {@link #channels()} x height x width, values in {@code [0, 1]}
+     * @throws DatasetException naming the file if it cannot be decoded (with skipping: naming the
+     *     class folder if no file of the class can be decoded), or cannot be read
+     * @throws IOException if reading fails otherwise
+     * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, size())}
+     */
+    @Override
+    public Image load(int index) throws IOException {
+        Objects.checkIndex(index, files.length);
+        if (!options.skipUndecodable()) {
+            try {
+                return decode(files[index], options.channels());
+            } catch (Undecodable e) {
+                throw e.toDatasetException(files[index]);
+            }
+        }
+        int c = labels[index];
+        int start = classStart[c];
+        int n = classStart[c + 1] - start;
+        for (int k = 0; k < n; k++) {
+            int i = start + (index - start + k) % n;
+            if (skipped.contains(i)) {
+                continue;
+            }
+            try {
+                return decode(files[i], options.channels());
+            } catch (Undecodable e) {
+                skip(i, e.getMessage());
+            }
+        }
+        throw new DatasetException(
+                root.resolve(classNames.get(c)),
+                "expected at least one decodable image in class '"
+                        + classNames.get(c)
+                        + "', found none of its "
+                        + n
+                        + " files decodable");
+    }
+
+    /** Records a file as undecodable, warning the first time. */
+    private void skip(int index, String reason) {
+        if (skipped.add(index)) {
+            LOG.log(
+                    Level.WARNING,
+                    "{0}: could not be decoded as an image ({1}); skipping it, using the next"
+                            + " image of class ''{2}'' instead",
+                    files[index],
+                    reason,
+                    classNames.get(labels[index]));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ImageFolder[" + name + ", " + files.length + " images, " + classNames.size()
+                + " classes, " + root + "]";
+    }
+
+    /** A file that could be read but not decoded; the message says why. */
+    private static final class Undecodable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Undecodable(String why, Throwable cause) {
+            super(why, cause);
+        }
+
+        DatasetException toDatasetException(Path file) {
+            return new DatasetException(
+                    file, "could not be decoded as an image (" + getMessage() + ")", getCause());
+        }
+    }
+
+    /**
+     * Decodes a file.
+     *
+     * @throws Undecodable if the bytes are not an image the installed readers decode
+     * @throws DatasetException if the file cannot be opened
+     */
+    private static Image decode(Path file, int channels) throws IOException, Undecodable {
+        BufferedImage img;
+        ImageInputStream in;
+        try {
+            in = new FileImageInputStream(file.toFile());
+        } catch (FileNotFoundException e) {
+            throw new DatasetException(file, "could not be read (" + e.getMessage() + ")", e);
+        }
+        try {
+            if (in.length() == 0) {
+                throw new Undecodable("empty file", null);
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new Undecodable("no image reader recognises its content", null);
+            }
+            ImageReader reader = readers.next();
+            String format =
+                    reader.getOriginatingProvider() != null
+                            ? reader.getOriginatingProvider().getFormatNames()[0]
+                            : "image";
+            try {
+                reader.setInput(in, true, true);
+                img = reader.read(0);
+            } catch (IOException | RuntimeException e) {
+                throw new Undecodable(format + " reader failed: " + e, e);
+            } finally {
+                reader.dispose();
+            }
+        } finally {
+            in.close();
+        }
+        if (img == null) {
+            throw new Undecodable("the reader returned no image", null);
+        }
+        return toImage(img, channels);
+    }
+
+    /** Converts a decoded image to {@code CHW} floats. */
+    private static Image toImage(BufferedImage img, int channels) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int plane = w * h;
+        ColorModel cm = img.getColorModel();
+        Raster raster = img.getRaster();
+        int type = cm.getColorSpace().getType();
+        boolean rawSamples =
+                !(cm instanceof IndexColorModel)
+                        && !cm.isAlphaPremultiplied()
+                        && (raster.getTransferType() == DataBuffer.TYPE_BYTE
+                                || raster.getTransferType() == DataBuffer.TYPE_USHORT
+                                || raster.getTransferType() == DataBuffer.TYPE_INT);
+        float[] out = new float[channels * plane];
+        if (rawSamples
+                && type == ColorSpace.TYPE_GRAY
+                && cm.getNumColorComponents() == 1
+                && cm.getComponentSize(0) <= 16) {
+            float max = (1 << cm.getComponentSize(0)) - 1;
+            int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+            for (int p = 0; p < plane; p++) {
+                out[p] = samples[p] / max;
+            }
+            for (int c = 1; c < channels; c++) {
+                System.arraycopy(out, 0, out, c * plane, plane);
+            }
+            return new Image(channels, h, w, out);
+        }
+        int[][] rgb = new int[3][];
+        int bits;
+        if (rawSamples
+                && type == ColorSpace.TYPE_RGB
+                && cm.getNumColorComponents() == 3
+                && cm.getComponentSize(0) <= 16
+                && cm.getComponentSize(1) == cm.getComponentSize(0)
+                && cm.getComponentSize(2) == cm.getComponentSize(0)) {
+            bits = cm.getComponentSize(0);
+            for (int b = 0; b < 3; b++) {
+                rgb[b] = raster.getSamples(0, 0, w, h, b, (int[]) null);
+            }
+        } else {
+            bits = 8;
+            int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+            for (int b = 0; b < 3; b++) {
+                rgb[b] = new int[plane];
+            }
+            for (int p = 0; p < plane; p++) {
+                rgb[0][p] = (argb[p] >> 16) & 0xFF;
+                rgb[1][p] = (argb[p] >> 8) & 0xFF;
+                rgb[2][p] = argb[p] & 0xFF;
+            }
+        }
+        float max = (1 << bits) - 1;
+        if (channels == 3) {
+            for (int b = 0; b < 3; b++) {
+                int[] s = rgb[b];
+                for (int p = 0; p < plane; p++) {
+                    out[b * plane + p] = s[p] / max;
+                }
+            }
+        } else if (bits == 8) {
+            for (int p = 0; p < plane; p++) {
+                out[p] = luminance8(rgb[0][p], rgb[1][p], rgb[2][p]) / 255f;
+            }
+        } else {
+            for (int p = 0; p < plane; p++) {
+                out[p] = (0.299f * rgb[0][p] + 0.587f * rgb[1][p] + 0.114f * rgb[2][p]) / max;
+            }
+        }
+        return new Image(channels, h, w, out);
+    }
+
+    /**
+     * The ITU-R 601-2 luma of 8-bit RGB, {@code R * 299/1000 + G * 587/1000 + B * 114/1000}, in
+     * 16-bit fixed point and rounded to the nearest integer, as Pillow computes {@code
+     * convert("L")}.
+     *
+     * @param r red, 0..255
+     * @param g green, 0..255
+     * @param b blue, 0..255
+     * @return the luma, 0..255
+     */
+    static int luminance8(int r, int g, int b) {
+        return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+    }
+}
