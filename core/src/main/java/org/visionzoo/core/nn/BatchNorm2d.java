@@ -97,7 +97,7 @@ public final class BatchNorm2d extends ai.djl.nn.AbstractBlock {
                 ps.getValue(runningVar, device, training),
                 ps.getValue(weight, device, training),
                 ps.getValue(bias, device, training),
-                1,
+                -1, // torch.batch_norm normalises over dim 1 of NCHW: no transpose needed
                 1f - momentum,
                 eps,
                 training);
