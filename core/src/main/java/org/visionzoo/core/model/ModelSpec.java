@@ -1,7 +1,6 @@
 package org.visionzoo.core.model;
 
 import java.util.Objects;
-import java.util.function.IntFunction;
 
 /**
  * A registry entry: a model's name, its metadata and how to build it.
@@ -20,7 +19,7 @@ import java.util.function.IntFunction;
  * @param macs multiply-accumulates of one image at the default input size (convolutions and
  *     linear layers)
  * @param paper the paper the architecture comes from
- * @param factory builds the model for a given class count
+ * @param factory builds the model for a class count and an input channel count
  */
 public record ModelSpec(
         String name,
@@ -31,7 +30,7 @@ public record ModelSpec(
         long params,
         long macs,
         String paper,
-        IntFunction<? extends ImageClassifier> factory) {
+        ModelFactory factory) {
 
     /** Validates the entry. */
     public ModelSpec {
@@ -67,6 +66,30 @@ public record ModelSpec(
         if (classes <= 0) {
             throw new IllegalArgumentException("numClasses must be > 0, got " + classes);
         }
-        return factory.apply(classes);
+        return create(classes, inChannels);
+    }
+
+    /**
+     * Builds the model for a class count and an input channel count, e.g. 1 channel for
+     * Fashion-MNIST: only the first convolution changes.
+     *
+     * @param classes the number of classes, {@code > 0}
+     * @param channels the input channels, {@code > 0}
+     * @return a new, uninitialised model
+     */
+    public ImageClassifier create(int classes, int channels) {
+        if (classes <= 0) {
+            throw new IllegalArgumentException("numClasses must be > 0, got " + classes);
+        }
+        if (channels <= 0) {
+            throw new IllegalArgumentException("inChannels must be > 0, got " + channels);
+        }
+        ImageClassifier model = factory.create(classes, channels);
+        if (model.numClasses() != classes || model.inChannels() != channels) {
+            throw new IllegalStateException("the factory of " + name + " built a model with "
+                    + model.numClasses() + " classes and " + model.inChannels()
+                    + " input channels, not " + classes + " and " + channels);
+        }
+        return model;
     }
 }

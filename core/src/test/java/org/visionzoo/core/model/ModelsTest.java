@@ -11,7 +11,7 @@ import java.util.List;
 class ModelsTest {
 
     static ModelSpec spec(String name) {
-        return new ModelSpec(name, "Tiny", 32, 10, 3, 1234, 5678, "none", TinyNet::new);
+        return new ModelSpec(name, "Tiny", 32, 10, 3, 1234, 5678, "none", (n, c) -> new TinyNet(n));
     }
 
     static ModelProvider provider(String... names) {
@@ -57,9 +57,9 @@ class ModelsTest {
 
     @Test
     void specValidatesItsFields() {
-        assertThatThrownBy(() -> new ModelSpec("Bad Name", "f", 32, 10, 3, 1, 1, "p", TinyNet::new))
+        assertThatThrownBy(() -> new ModelSpec("Bad Name", "f", 32, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)))
                 .hasMessageContaining("model name must match");
-        assertThatThrownBy(() -> new ModelSpec("ok", "f", 0, 10, 3, 1, 1, "p", TinyNet::new))
+        assertThatThrownBy(() -> new ModelSpec("ok", "f", 0, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)))
                 .hasMessageContaining("must be > 0");
     }
 }
