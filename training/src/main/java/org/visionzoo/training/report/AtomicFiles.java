@@ -1,19 +1,14 @@
 package org.visionzoo.training.report;
 
+import org.visionzoo.core.io.AtomicFile;
+
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
- * Replaces a file's content all at once: the content goes to a temporary file in the same folder,
- * which is synced and then renamed over the target, so a reader (or a crash) sees the old or the
- * new content, never a half-written file.
+ * Replaces a file's content all at once, through core's {@link AtomicFile} (a temporary file in
+ * the same folder, synced, then renamed over the target, with a plain new file's permissions).
  */
 final class AtomicFiles {
 
@@ -41,29 +36,6 @@ final class AtomicFiles {
      * @throws IOException if writing or renaming fails
      */
     static void write(Path target, Content content) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = Channels.newOutputStream(channel);
-                content.writeTo(out);
-                out.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        AtomicFile.write(target, content::writeTo);
     }
 }
