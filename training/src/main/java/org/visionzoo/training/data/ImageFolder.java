@@ -596,6 +596,30 @@ public final class ImageFolder implements LabeledImages {
     }
 
     /**
+     * Decodes one image file the way {@link #load} does, e.g. for prediction on files given one by
+     * one.
+     *
+     * @param file an image file (PNG, JPEG, BMP, GIF, TIFF)
+     * @param channels 1 (grayscale, PIL's luminance) or 3 (RGB)
+     * @return the image, floats in {@code [0, 1]}, {@code CHW}
+     * @throws DatasetException naming the file if it cannot be read or decoded
+     * @throws IllegalArgumentException if {@code channels} is not 1 or 3
+     */
+    public static Image decodeFile(Path file, int channels) throws IOException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new DatasetException(file, "image file not found");
+        }
+        try {
+            return decode(file, channels);
+        } catch (Undecodable e) {
+            throw e.toDatasetException(file);
+        }
+    }
+
+    /**
      * Decodes a file.
      *
      * @throws Undecodable if the bytes are not an image the installed readers decode
