@@ -22,6 +22,10 @@ import java.util.concurrent.Callable;
  * zoo summary MODEL [--num-classes N] [--image-size S] [--depth D]
  * zoo forward --model NAME --weights W.safetensors --input IN.npy --output OUT.npy
  * zoo export --model NAME [--weights IN] [--seed S] --output OUT.safetensors
+ * zoo train --model NAME --dataset DATA [options]
+ * zoo eval --model NAME --weights W --dataset DATA
+ * zoo predict [--model NAME] --weights W IMAGE...
+ * zoo demo
  * </pre>
  *
  * <p>Tests run it in-process with {@link #commandLine()}, whose output and error writers can be
@@ -36,9 +40,9 @@ import java.util.concurrent.Callable;
         header = "VisionZoo: CNN image classifiers on DJL with torchvision parity.",
         description = {
             "",
-            "Lists the registered models, summarises them, exports weights for PyTorch and runs"
-                    + " forward passes on .npy batches, on the CPU PyTorch engine (nothing is"
-                    + " downloaded).",
+            "Trains, evaluates and runs the registered models, summarises them, exports weights for"
+                    + " PyTorch and runs forward passes on .npy batches, on the CPU PyTorch engine"
+                    + " (nothing is downloaded unless asked).",
             ""
         },
         commandListHeading = "%nCommands:%n",
@@ -46,6 +50,10 @@ import java.util.concurrent.Callable;
             ListCommand.class,
             SummaryCommand.class,
             ForwardCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            DemoCommand.class,
             ExportCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -61,11 +69,14 @@ import java.util.concurrent.Callable;
             "  ZOO_JAVA_OPTS    JVM options for ./zoo, e.g. -Dai.djl.pytorch.num_threads=4",
             "",
             "Examples:",
+            "  zoo demo",
             "  zoo list",
             "  zoo summary resnet50 --depth 1",
             "  zoo export --model resnet18 --num-classes 10 --seed 1 -o r18.safetensors",
             "  zoo forward --model resnet18 --num-classes 10 --weights r18.safetensors \\",
             "      --input batch.npy --output logits.npy",
+            "  zoo train --model resnet20 --dataset fashion-mnist --epochs 2 --out runs/r20",
+            "  zoo predict --weights runs/r20/model.safetensors shirt.png",
             ""
         })
 public final class Zoo implements Callable<Integer> {
@@ -124,7 +135,8 @@ public final class Zoo implements Callable<Integer> {
     public Integer call() {
         throw new Errors.UsageError(
                 spec.commandLine(),
-                "missing command: one of list, summary, forward, export (see 'zoo --help')");
+                "missing command: one of list, summary, forward, export, train, eval, predict, demo"
+                        + " (see 'zoo --help')");
     }
 
     /** {@code zoo --version}: the app's version and the engine it was built with. */

@@ -1,0 +1,171 @@
+package org.visionzoo.examples.zoo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import org.visionzoo.core.model.ImageClassifier;
+import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.model.ModelSpec;
+import org.visionzoo.training.data.ImageFolder;
+import org.visionzoo.training.transform.Image;
+import org.visionzoo.training.transform.Normalize;
+import org.visionzoo.training.transform.Transform;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/** {@code zoo predict}: top-k labels with probabilities for image files. */
+@Command(
+        name = "predict",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Classifies image files (PNG, JPEG, BMP, GIF) with trained weights and the model's",
+            "evaluation transform, printing the top-k labels with their probabilities. With a",
+            "run's model.safetensors, its model.json gives the model, input size, normalisation and",
+            "labels; otherwise pass --model (and --labels or --num-classes)."
+        },
+        footer = {"", "Example:", "  zoo predict --weights runs/r20/model.safetensors shirt.png boot.png"})
+final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, paramLabel = "NAME", description = "A registered model name (default: model.json's).")
+    String model;
+
+    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "The weights (safetensors).")
+    Path weights;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (default: model.json's).")
+    Path labels;
+
+    @Option(names = "--num-classes", paramLabel = "N", description = "Classes, without labels (default: the model's).")
+    Integer numClasses;
+
+    @Option(names = "--top", paramLabel = "K", description = "How many labels per image (default: ${DEFAULT-VALUE}).")
+    int top = 3;
+
+    @Option(names = "--image-size", paramLabel = "S", description = "Input size (default: model.json's, else the model's).")
+    Integer imageSize;
+
+    @Option(names = "--json", description = "Print one JSON object per image.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
+    List<Path> images;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Cli.requireReadableFile(weights, "weights file");
+        RunInfo info = RunInfo.besides(weights);
+        if (model == null && info == null) {
+            throw new Errors.UsageError(spec.commandLine(), "--model is needed: there is no "
+                    + RunInfo.FILE + " next to " + weights);
+        }
+        ModelSpec entry = Cli.model(spec, model != null ? model : info.model());
+        boolean useInfo = info != null && info.model().equals(entry.name());
+        List<String> names = labels != null ? readLabels(labels) : useInfo && info.labels() != null ? info.labels() : null;
+        int classes = names != null ? names.size()
+                : Cli.positive(spec, "--num-classes", numClasses, useInfo ? info.numClasses() : entry.numClasses());
+        if (numClasses != null && names != null && numClasses != names.size()) {
+            throw new Errors.UsageError(spec.commandLine(), "--num-classes " + numClasses + " but " + names.size() + " labels");
+        }
+        int channels = useInfo ? info.inChannels() : entry.inChannels();
+        int size = Cli.positive(spec, "--image-size", imageSize, useInfo ? info.imageSize() : entry.imageSize());
+        Normalize normalize = useInfo ? info.normalize() : Normalize.IMAGENET;
+        int nativeSize = useInfo ? info.nativeSize() : 0;
+        Transform eval = DataSetup.evalTransform(nativeSize, size, normalize);
+        if (top < 1) {
+            throw new Errors.UsageError(spec.commandLine(), "--top must be >= 1, got " + top);
+        }
+        int k = Math.min(top, classes);
+        // decode everything first: a bad file fails before any work, naming it
+        List<Image> inputs = new ArrayList<>();
+        for (Path p : images) {
+            Image img = ImageFolder.decodeFile(p, channels);
+            if (nativeSize > 0 && (img.height() != nativeSize || img.width() != nativeSize)) {
+                img = new org.visionzoo.training.transform.Resize(nativeSize).apply(img, new SplittableRandom(0));
+                img = new org.visionzoo.training.transform.CenterCrop(nativeSize).apply(img, new SplittableRandom(0));
+            }
+            inputs.add(eval.apply(img, new SplittableRandom(0)));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ImageClassifier net = entry.create(classes, channels);
+            net.initialize(manager, size);
+            WeightsFiles.load(net, weights);
+            for (int i = 0; i < inputs.size(); i++) {
+                Image img = inputs.get(i);
+                float[] p;
+                try (NDArray x = manager.create(img.data(), new Shape(1, img.channels(), img.height(), img.width()));
+                        NDArray logits = Inference.logits(net, x);
+                        NDArray probs = logits.softmax(1)) {
+                    p = probs.toFloatArray();
+                }
+                Integer[] order = new Integer[p.length];
+                for (int j = 0; j < p.length; j++) {
+                    order[j] = j;
+                }
+                final float[] pp = p;
+                java.util.Arrays.sort(order, (a, b) -> Float.compare(pp[b], pp[a]));
+                if (json) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("image", images.get(i).toString());
+                    JsonArray arr = new JsonArray();
+                    for (int j = 0; j < k; j++) {
+                        JsonObject e = new JsonObject();
+                        e.addProperty("index", order[j]);
+                        e.addProperty("label", names == null ? Integer.toString(order[j]) : names.get(order[j]));
+                        e.addProperty("probability", p[order[j]]);
+                        arr.add(e);
+                    }
+                    o.add("top", arr);
+                    out.println(new GsonBuilder().create().toJson(o));
+                } else {
+                    StringBuilder sb = new StringBuilder(images.get(i).toString()).append(':');
+                    for (int j = 0; j < k; j++) {
+                        sb.append(j == 0 ? " " : ", ")
+                                .append(names == null ? "class " + order[j] : names.get(order[j]))
+                                .append(String.format(Locale.ROOT, " (%.1f%%)", 100 * p[order[j]]));
+                    }
+                    out.println(sb);
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static List<String> readLabels(Path file) throws IOException {
+        Cli.requireReadableFile(file, "labels file");
+        List<String> names = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                names.add(line.strip());
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IOException(file + ": no labels (expected one class name per line)");
+        }
+        return names;
+    }
+}

@@ -1,0 +1,483 @@
+package org.visionzoo.examples.zoo;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+
+import org.visionzoo.core.io.AtomicFile;
+import org.visionzoo.core.io.SafeTensors;
+import org.visionzoo.core.io.TensorData;
+import org.visionzoo.core.io.TensorFile;
+import org.visionzoo.core.model.ImageClassifier;
+import org.visionzoo.core.model.ModelSpec;
+import org.visionzoo.core.weights.LoadOptions;
+import org.visionzoo.core.weights.LoadReport;
+import org.visionzoo.core.weights.Weights;
+import org.visionzoo.training.data.DataLoader;
+import org.visionzoo.training.data.LabeledImages;
+import org.visionzoo.training.loop.Checkpoint;
+import org.visionzoo.training.loop.Devices;
+import org.visionzoo.training.loop.EvalResult;
+import org.visionzoo.training.loop.FitResult;
+import org.visionzoo.training.loop.ScheduleFactory;
+import org.visionzoo.training.loop.Trainer;
+import org.visionzoo.training.loop.TrainingDivergedException;
+import org.visionzoo.training.loop.TrainingListener;
+import org.visionzoo.training.loss.CrossEntropy;
+import org.visionzoo.training.optim.AdamW;
+import org.visionzoo.training.optim.Optimizer;
+import org.visionzoo.training.optim.ParamGroup;
+import org.visionzoo.training.optim.Schedules;
+import org.visionzoo.training.optim.Sgd;
+import org.visionzoo.training.report.EpochRecord;
+import org.visionzoo.training.report.TrainingProgress;
+import org.visionzoo.training.transform.BatchTransform;
+import org.visionzoo.training.transform.CutMix;
+import org.visionzoo.training.transform.Mixup;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/** {@code zoo train}: trains a registered model on a dataset. */
+@Command(
+        name = "train",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Trains a model on a dataset: per-epoch progress, metrics.jsonl, loss/accuracy plots, a",
+            "checkpoint after every epoch (--resume continues it exactly) and, at the end,",
+            "model.safetensors (torchvision keys) with model.json for 'zoo eval' and 'zoo predict'.",
+            "The model adapts to the data (input channels, class count). Validation is the",
+            "dataset's official test split (an image folder's val/ or a seeded --val-split)."
+        },
+        footer = {
+            "",
+            "Example (the figures in docs/training.md):",
+            "  zoo train --model resnet20 --dataset fashion-mnist --epochs 2 --batch-size 128 \\",
+            "      --optimizer sgd --lr 0.1 --schedule cosine --seed 5 --out runs/r20"
+        })
+final class TrainCommand implements Callable<Integer> {
+
+    @Mixin ModelOptions modelOptions = new ModelOptions();
+
+    @Option(names = "--dataset", required = true, paramLabel = "DATA",
+            description = "fashion-mnist, mnist, cifar10, cifar100 or folder:PATH.")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Where the dataset is (default: /usr/share/datasets/<name>, then $VISIONZOO_DATA or ~/.visionzoo/data).")
+    Path data;
+
+    @Option(names = "--download", description = "Download the dataset's official files (SHA-256 checked) if it is not found.")
+    boolean download;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs = 10;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--optimizer", paramLabel = "OPT", description = "sgd or adamw (default: ${DEFAULT-VALUE}).")
+    String optimizer = "sgd";
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Peak learning rate (default: 0.1 for sgd, 0.001 for adamw).")
+    Float lr;
+
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    float momentum = 0.9f;
+
+    @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum for SGD (default: on).")
+    boolean nesterov = true;
+
+    @Option(names = "--weight-decay", paramLabel = "WD",
+            description = "Weight decay, not applied to batch-norm and bias parameters (default: 5e-4 for sgd, 0.05 for adamw).")
+    Float weightDecay;
+
+    @Option(names = "--schedule", paramLabel = "S", description = "cosine, step, onecycle or constant, stepped per iteration (default: ${DEFAULT-VALUE}).")
+    String schedule = "cosine";
+
+    @Option(names = "--warmup-epochs", paramLabel = "E", description = "Linear warmup epochs for cosine (default: ${DEFAULT-VALUE}).")
+    double warmupEpochs = 0;
+
+    @Option(names = "--label-smoothing", paramLabel = "EPS", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
+    float labelSmoothing = 0f;
+
+    @Option(names = "--mixup", paramLabel = "ALPHA", description = "Mixup with this alpha (default: off).")
+    double mixup = 0;
+
+    @Option(names = "--cutmix", paramLabel = "ALPHA", description = "CutMix with this alpha (default: off; with --mixup, one of the two per batch).")
+    double cutmix = 0;
+
+    @Option(names = "--augment", paramLabel = "A", description = "basic (crop and flip) or trivial (plus TrivialAugmentWide) (default: ${DEFAULT-VALUE}).")
+    String augment = "basic";
+
+    @Option(names = "--random-erasing", paramLabel = "P", description = "Random erasing probability (default: ${DEFAULT-VALUE}).")
+    double randomErasing = 0;
+
+    @Option(names = "--ema", paramLabel = "DECAY", description = "Keep an EMA of the weights with this decay, e.g. 0.999, and evaluate on it (default: off).")
+    float ema = 0f;
+
+    @Option(names = "--grad-clip", paramLabel = "NORM", description = "Clip gradients to this global norm (default: off).")
+    float gradClip = 0f;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Initialise from a safetensors file (torchvision keys); a head of another size is re-initialised.")
+    Path weights;
+
+    @Option(names = "--device", paramLabel = "D", description = "auto, cpu, gpu, gpu:0,1 (default: ${DEFAULT-VALUE}).")
+    String device = "auto";
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the initial weights, the data order and the augmentation (default: ${DEFAULT-VALUE}).")
+    long seed = 0;
+
+    @Option(names = "--workers", paramLabel = "W", description = "Threads decoding and augmenting ahead of the model (default: ${DEFAULT-VALUE}).")
+    int workers = 2;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<model>-<dataset>).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint.")
+    boolean resume;
+
+    @Option(names = "--image-size", paramLabel = "S", description = "Input size (default: the dataset's for MNIST/CIFAR, else the model's).")
+    Integer imageSize;
+
+    @Option(names = "--val-split", paramLabel = "F", description = "For a folder without val/: the fraction held out, seeded (default: ${DEFAULT-VALUE}).")
+    double valSplit = 0.1;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Train on the first N images only (quick runs).")
+    Integer limit;
+
+    @Option(names = "--val-limit", paramLabel = "N", description = "Validate on the first N images only (quick runs).")
+    Integer valLimit;
+
+    @Option(names = "--patience", paramLabel = "E", description = "Stop when validation top-1 has not improved for E epochs (default: off).")
+    Integer patience;
+
+    @Option(names = "--skip-bad-images", description = "Skip image files that do not decode (with a warning) instead of failing.")
+    boolean skipBadImages;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Spec CommandSpec spec;
+
+    /** The outcome, for {@code zoo demo}. */
+    FitResult result;
+
+    /** The run directory used. */
+    Path runDirectory;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        ModelSpec entry = modelOptions.entry(spec);
+        validate();
+        DataSetup.Spec ds = parseDataset();
+        Path dir = out(entry, ds);
+        runDirectory = dir;
+        Path checkpoint = dir.resolve(Checkpoint.FILE);
+        if (resume && !Files.isRegularFile(checkpoint)) {
+            throw usage("--resume: no checkpoint in " + dir + " (expected " + checkpoint + ")");
+        }
+        if (!resume && Files.exists(checkpoint)) {
+            throw usage(dir + " already holds a run (" + Checkpoint.FILE
+                    + "): pass --resume to continue it, or choose another --out");
+        }
+        List<Device> devices;
+        try {
+            devices = Devices.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        DataSetup.Data d = DataSetup.load(ds, data, download, valSplit, seed, 0, skipBadImages,
+                spec.commandLine().getErr());
+        LabeledImages train = limit == null ? d.train() : d.train().first(limit);
+        LabeledImages val = valLimit == null ? d.val() : d.val().first(valLimit);
+        int classes = d.classNames().size();
+        if (modelOptions.numClasses != null && modelOptions.numClasses != classes) {
+            throw usage("--num-classes " + modelOptions.numClasses + " does not match the dataset's "
+                    + classes + " classes (leave it out: the model adapts to the data)");
+        }
+        int size = DataSetup.imageSize(ds, imageSize, entry.imageSize());
+        int channels = d.channels();
+        out.printf(Locale.ROOT, "data: %s, %s train / %s validation images, %d channel%s, %d classes%n",
+                ds.name(), Cli.count(train.size()), Cli.count(val.size()), channels,
+                channels == 1 ? "" : "s", classes);
+        out.flush();
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed & 0x7fffffff));
+        try (NDManager manager = NDManager.newBaseManager(devices.get(0));
+                DataLoader trainLoader = DataLoader.builder(train).batchSize(batchSize).shuffle(true)
+                        .transform(DataSetup.trainTransform(ds, size, d.normalize(), augment, randomErasing))
+                        .batchTransform(mixing(classes)).seed(seed).workers(workers).build();
+                DataLoader valLoader = DataLoader.builder(val).batchSize(Math.max(batchSize, 256))
+                        .transform(DataSetup.evalTransform(ds.kind().nativeSize, size, d.normalize()))
+                        .workers(workers).build()) {
+            ImageClassifier model = entry.create(classes, channels);
+            model.initialize(manager, size);
+            if (weights != null) {
+                loadInitialWeights(model, out);
+            }
+            out.printf(Locale.ROOT, "model: %s, %s parameters, %d classes, %dx%dx%d input, on %s%n",
+                    entry.name(), Cli.count(org.visionzoo.core.model.ModelSummary.countParameters(model)), classes,
+                    channels, size, size, devices.size() == 1 ? devices.get(0) : devices);
+            out.flush();
+            try (Trainer trainer = trainer(model, devices, entry, classes, channels, size, dir, ds, out)) {
+                if (resume) {
+                    Checkpoint.State s = trainer.resume(checkpoint);
+                    out.printf(Locale.ROOT, "resuming %s after epoch %d (step %d)%n", checkpoint, s.epochsDone(),
+                            s.globalStep());
+                    out.flush();
+                }
+                long t0 = System.nanoTime();
+                try {
+                    result = trainer.fit(trainLoader, valLoader);
+                } catch (TrainingDivergedException e) {
+                    spec.commandLine().getErr().println("zoo: " + e.getMessage());
+                    return Errors.FAILURE;
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                finish(trainer, entry, ds, d, classes, channels, size, dir, seconds, out);
+            }
+        }
+        return 0;
+    }
+
+    private Trainer trainer(ImageClassifier model, List<Device> devices, ModelSpec entry, int classes,
+            int channels, int size, Path dir, DataSetup.Spec ds, PrintWriter out) {
+        float baseLr = lr != null ? lr : optimizer.equals("adamw") ? 1e-3f : 0.1f;
+        float wd = weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.05f : 5e-4f;
+        Function<List<ParamGroup>, Optimizer> opt = optimizer.equals("adamw")
+                ? g -> AdamW.builder().build(g)
+                : g -> Sgd.builder().momentum(momentum).nesterov(nesterov && momentum > 0).build(g);
+        String sched = schedule;
+        double warm = warmupEpochs;
+        ScheduleFactory sf = (perEpoch, total) -> switch (sched) {
+            case "cosine" -> Schedules.warmupCosine(baseLr, Math.round(warm * perEpoch), total);
+            case "step" -> Schedules.step(baseLr, Math.max(1, total / 3), 0.1f);
+            case "onecycle" -> Schedules.oneCycle(baseLr, total);
+            default -> Schedules.constant(baseLr);
+        };
+        Trainer.Builder b = Trainer.builder(model)
+                .optimizer(opt)
+                .weightDecay(wd)
+                .schedule(sf)
+                .loss(CrossEntropy.builder().labelSmoothing(labelSmoothing).build())
+                .epochs(epochs)
+                .seed(seed)
+                .runDirectory(dir)
+                .progress(!quiet && System.console() != null, System.err)
+                .title(entry.name() + " on " + ds.name())
+                .info("model", entry.name())
+                .info("dataset", ds.name())
+                .info("num_classes", Integer.toString(classes))
+                .info("in_channels", Integer.toString(channels))
+                .info("image_size", Integer.toString(size))
+                .listener(new EpochPrinter(out, epochs));
+        if (ema > 0) {
+            b.ema(ema);
+        }
+        if (gradClip > 0) {
+            b.gradClipNorm(gradClip);
+        }
+        if (patience != null) {
+            b.earlyStopping(patience, 0);
+        }
+        if (devices.size() > 1) {
+            b.devices(devices, m -> {
+                ImageClassifier r = entry.create(classes, channels);
+                r.initialize(m, size);
+                return r;
+            });
+        }
+        return b.build();
+    }
+
+    private void finish(Trainer trainer, ModelSpec entry, DataSetup.Spec ds, DataSetup.Data d, int classes,
+            int channels, int size, Path dir, double seconds, PrintWriter out) throws IOException {
+        Path modelFile = dir.resolve("model.safetensors");
+        Checkpoint.exportWeights(dir.resolve(Checkpoint.FILE), modelFile, ema > 0);
+        Normalizer n = new Normalizer(d);
+        new RunInfo(entry.name(), classes, channels, size, ds.kind().nativeSize, n.mean, n.std,
+                d.classNames(), ds.name()).write(dir);
+        AtomicFile.write(dir.resolve("labels.txt"),
+                (String.join("\n", d.classNames()) + "\n").getBytes(StandardCharsets.UTF_8));
+        if (result.stopReason() != null) {
+            out.println("stopped: " + result.stopReason());
+        }
+        EpochRecord last = result.last();
+        EvalResult val = result.lastValidation();
+        out.printf(Locale.ROOT, "%s on %s: validation top-1 %.2f%%, top-5 %.2f%% after epoch %d (%s in this run)%n",
+                entry.name(), ds.name(), 100 * last.valTop1(), 100 * last.valTop5(), last.epoch(),
+                TrainingProgress.formatDuration(seconds));
+        if (val != null && classes <= 20) {
+            out.println("per-class validation accuracy:");
+            double[] acc = val.perClassAccuracy();
+            for (int k = 0; k < classes; k++) {
+                out.printf(Locale.ROOT, "  %-14s %6.2f%%%n", d.classNames().get(k), 100 * acc[k]);
+            }
+        }
+        out.printf("wrote %s, %s (%s), %s, %s and the plots %s, %s%n", dir.resolve(Checkpoint.FILE), modelFile,
+                ema > 0 ? "EMA weights" : "weights", dir.resolve(RunInfo.FILE), dir.resolve("metrics.jsonl"),
+                dir.resolve("loss.png"), dir.resolve("accuracy.png"));
+        out.flush();
+    }
+
+    /** Normalisation statistics of the data. */
+    private static final class Normalizer {
+        final float[] mean;
+        final float[] std;
+
+        Normalizer(DataSetup.Data d) {
+            this.mean = d.normalize().mean();
+            this.std = d.normalize().std();
+        }
+    }
+
+    private BatchTransform mixing(int classes) {
+        List<BatchTransform> ts = new ArrayList<>();
+        if (mixup > 0) {
+            ts.add(new Mixup(mixup, classes));
+        }
+        if (cutmix > 0) {
+            ts.add(new CutMix(cutmix, classes));
+        }
+        return ts.isEmpty() ? null : ts.size() == 1 ? ts.get(0) : BatchTransform.randomChoice(ts.toArray(new BatchTransform[0]));
+    }
+
+    private void loadInitialWeights(ImageClassifier model, PrintWriter out) throws IOException {
+        Cli.requireReadableFile(weights, "weights file");
+        String head = model.headName() + ".";
+        boolean headFits = true;
+        try (TensorFile tf = SafeTensors.read(weights)) {
+            for (var e : org.visionzoo.core.weights.StateDict.parameters(model).entrySet()) {
+                if (e.getKey().startsWith(head) && tf.names().contains(e.getKey())) {
+                    TensorData t = tf.get(e.getKey());
+                    if (!java.util.Arrays.equals(t.shape(), e.getValue().getArray().getShape().getShape())) {
+                        headFits = false;
+                    }
+                }
+            }
+        }
+        LoadOptions options = headFits ? LoadOptions.strict() : LoadOptions.strict().excluding(head);
+        LoadReport report = Weights.load(model, weights, options);
+        out.printf("weights: %d tensors from %s%s%n", report.loaded().size(), weights,
+                headFits ? "" : "; the head '" + model.headName() + "' has another size there and starts fresh");
+    }
+
+    private DataSetup.Spec parseDataset() {
+        try {
+            return DataSetup.parse(dataset);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private Path out(ModelSpec entry, DataSetup.Spec ds) {
+        if (out != null) {
+            return out;
+        }
+        String name = ds.kind() == DataSetup.Kind.FOLDER ? ds.folder().getFileName().toString() : ds.kind().option;
+        return Path.of("runs", entry.name() + "-" + name);
+    }
+
+    private void validate() {
+        if (epochs < 1) {
+            throw usage("--epochs must be >= 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw usage("--batch-size must be >= 1, got " + batchSize);
+        }
+        if (!List.of("sgd", "adamw").contains(optimizer)) {
+            throw usage("--optimizer must be sgd or adamw, got '" + optimizer + "'");
+        }
+        if (!List.of("cosine", "step", "onecycle", "constant").contains(schedule)) {
+            throw usage("--schedule must be cosine, step, onecycle or constant, got '" + schedule + "'");
+        }
+        if (!List.of("basic", "trivial").contains(augment)) {
+            throw usage("--augment must be basic or trivial, got '" + augment + "'");
+        }
+        if (lr != null && !(lr > 0 && Float.isFinite(lr))) {
+            throw usage("--lr must be > 0, got " + lr);
+        }
+        if (weightDecay != null && !(weightDecay >= 0)) {
+            throw usage("--weight-decay must be >= 0, got " + weightDecay);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw usage("--momentum must be in [0, 1), got " + momentum);
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw usage("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        if (!(warmupEpochs >= 0) || warmupEpochs >= epochs) {
+            throw usage("--warmup-epochs must be in [0, --epochs), got " + warmupEpochs);
+        }
+        if (!(mixup >= 0) || !(cutmix >= 0)) {
+            throw usage("--mixup and --cutmix take an alpha >= 0");
+        }
+        if (!(randomErasing >= 0 && randomErasing <= 1)) {
+            throw usage("--random-erasing must be in [0, 1], got " + randomErasing);
+        }
+        if (!(ema >= 0 && ema < 1)) {
+            throw usage("--ema must be in (0, 1), e.g. 0.999, got " + ema);
+        }
+        if (!(gradClip >= 0)) {
+            throw usage("--grad-clip must be >= 0, got " + gradClip);
+        }
+        if (workers < 0) {
+            throw usage("--workers must be >= 0, got " + workers);
+        }
+        if (imageSize != null && imageSize < 8) {
+            throw usage("--image-size must be >= 8, got " + imageSize);
+        }
+        if (!(valSplit > 0 && valSplit < 1)) {
+            throw usage("--val-split must be in (0, 1), got " + valSplit);
+        }
+        if (limit != null && limit < 1) {
+            throw usage("--limit must be >= 1, got " + limit);
+        }
+        if (valLimit != null && valLimit < 1) {
+            throw usage("--val-limit must be >= 1, got " + valLimit);
+        }
+        if (patience != null && patience < 1) {
+            throw usage("--patience must be >= 1, got " + patience);
+        }
+    }
+
+    private Errors.UsageError usage(String message) {
+        return new Errors.UsageError(spec.commandLine(), message);
+    }
+
+    /** Prints one line per epoch. */
+    private static final class EpochPrinter implements TrainingListener {
+        private final PrintWriter out;
+        private final int epochs;
+
+        EpochPrinter(PrintWriter out, int epochs) {
+            this.out = out;
+            this.epochs = epochs;
+        }
+
+        @Override
+        public void onEpochEnd(EpochRecord r, EvalResult v) {
+            out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f top-1 %.2f%%  val loss %.4f top-1 %.2f%% top-5 %.2f%%"
+                    + "  lr %.4g  %.0f img/s  %s%n", r.epoch(), epochs, r.trainLoss(), 100 * r.trainTop1(),
+                    r.valLoss(), 100 * r.valTop1(), 100 * r.valTop5(), r.lr(), r.imagesPerSecond(),
+                    TrainingProgress.formatDuration(r.seconds()));
+            out.flush();
+        }
+    }
+}
