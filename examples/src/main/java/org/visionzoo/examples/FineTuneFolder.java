@@ -1,0 +1,104 @@
+package org.visionzoo.examples;
+
+import ai.djl.ndarray.NDManager;
+
+import org.visionzoo.core.weights.LoadOptions;
+import org.visionzoo.core.weights.LoadReport;
+import org.visionzoo.core.weights.Weights;
+import org.visionzoo.resnet.ResNet;
+import org.visionzoo.training.data.DataLoader;
+import org.visionzoo.training.data.ImageFolder;
+import org.visionzoo.training.loop.EvalResult;
+import org.visionzoo.training.loop.Trainer;
+import org.visionzoo.training.optim.AdamW;
+import org.visionzoo.training.optim.Schedules;
+import org.visionzoo.training.transform.CenterCrop;
+import org.visionzoo.training.transform.Normalize;
+import org.visionzoo.training.transform.RandomHorizontalFlip;
+import org.visionzoo.training.transform.RandomResizedCrop;
+import org.visionzoo.training.transform.Resize;
+import org.visionzoo.training.transform.Transforms;
+
+import java.nio.file.Path;
+
+/**
+ * Fine-tunes an ImageNet ResNet-18 on an image folder: torchvision's weights imported from
+ * safetensors, a new head for the folder's classes, one phase with the backbone frozen (only the
+ * head learns), then one with everything unfrozen at a lower learning rate.
+ *
+ * <pre>
+ * ./zoo example fine-tune FOLDER RESNET18.safetensors OUT_DIR [IMAGE_SIZE] [EPOCHS_PER_PHASE]
+ * </pre>
+ *
+ * <p>FOLDER holds one sub-folder per class, or {@code train/} and {@code val/} with one each; the
+ * weights come from {@code torchvision.models.resnet18(weights="IMAGENET1K_V1")} saved with
+ * {@code safetensors.torch.save_file(model.state_dict(), "resnet18.safetensors")}.
+ */
+public final class FineTuneFolder {
+
+    private FineTuneFolder() {}
+
+    /**
+     * Runs the example.
+     *
+     * @param args the folder, the weights, the run directory, then optionally the image size
+     *     (default 224) and the epochs of each phase (default 1)
+     * @throws Exception if a file is missing or does not fit
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: fine-tune FOLDER RESNET18.safetensors OUT_DIR [IMAGE_SIZE] [EPOCHS_PER_PHASE]");
+            return;
+        }
+        Path folder = Path.of(args[0]);
+        Path weights = Path.of(args[1]);
+        Path out = Path.of(args[2]);
+        int size = args.length > 3 ? Integer.parseInt(args[3]) : 224;
+        int epochs = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+
+        ImageFolder.Splits data = ImageFolder.splits(folder, 0.2, 1, ImageFolder.Options.defaults());
+        int classes = data.train().numClasses();
+        System.out.printf("%s: %d classes %s, %d train / %d val images%n", folder, classes,
+                data.train().classNames(), data.train().size(), data.val().size());
+
+        try (NDManager manager = NDManager.newBaseManager();
+                DataLoader train = DataLoader.builder(data.train()).batchSize(16).shuffle(true).seed(1)
+                        .transform(Transforms.compose(new RandomResizedCrop(size), new RandomHorizontalFlip(0.5),
+                                Normalize.IMAGENET))
+                        .build();
+                DataLoader val = DataLoader.builder(data.val()).batchSize(32)
+                        .transform(Transforms.compose(new Resize(size * 256 / 224), new CenterCrop(size),
+                                Normalize.IMAGENET))
+                        .build()) {
+            // torchvision's ResNet-18 with its 1000-class head, so that its weights load strictly
+            ResNet model = ResNet.resnet18();
+            model.initialize(manager, size);
+            LoadReport report = Weights.load(model, weights, LoadOptions.strict());
+            System.out.println("imported " + report.loaded().size() + " tensors from " + weights);
+            model.replaceHead(classes); // a fresh fc for the folder's classes
+
+            // Phase 1: only the head learns.
+            model.freezeBackbone(true);
+            try (Trainer head = Trainer.builder(model)
+                    .optimizer(groups -> AdamW.builder().build(groups))
+                    .schedule((perEpoch, total) -> Schedules.warmupCosine(1e-3f, 0, total))
+                    .epochs(epochs).seed(1).runDirectory(out.resolve("head")).build()) {
+                EvalResult r = head.fit(train, val).lastValidation();
+                System.out.printf("head only: val top-1 %.2f%%%n", 100 * r.top1());
+            }
+
+            // Phase 2: everything learns, ten times slower.
+            model.freezeBackbone(false);
+            try (Trainer all = Trainer.builder(model)
+                    .optimizer(groups -> AdamW.builder().build(groups))
+                    .weightDecay(0.05f)
+                    .schedule((perEpoch, total) -> Schedules.warmupCosine(1e-4f, 0, total))
+                    .epochs(epochs).seed(2).runDirectory(out.resolve("all")).build()) {
+                EvalResult r = all.fit(train, val).lastValidation();
+                System.out.printf("whole network: val top-1 %.2f%%%n", 100 * r.top1());
+            }
+            Weights.save(model, out.resolve("resnet18-finetuned.safetensors"));
+            System.out.println("wrote " + out.resolve("resnet18-finetuned.safetensors"));
+        }
+    }
+}
