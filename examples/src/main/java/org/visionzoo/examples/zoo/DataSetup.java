@@ -124,19 +124,20 @@ final class DataSetup {
      * Finds and reads the data: the explicit folder, else the known places, else (with {@code
      * download}) the official files, checksummed, into the cache folder.
      */
-    static Data load(Spec spec, Path dataDir, boolean download, double valFraction, long seed,
+    static Data load(Spec spec, Path dataDir, boolean download, Double valFraction, long seed,
             int channels, boolean skipUndecodable, PrintWriter log) throws IOException {
         if (spec.kind() == Kind.FOLDER) {
             ImageFolder.Options options = ImageFolder.Options.defaults()
                     .channels(channels == 0 ? 3 : channels).skipUndecodable(skipUndecodable);
-            ImageFolder.Splits splits = ImageFolder.splits(spec.folder(), valFraction, seed, options);
+            ImageFolder.Splits splits = ImageFolder.splits(spec.folder(),
+                    valFraction == null ? DEFAULT_VAL_FRACTION : valFraction, seed, options);
             return new Data(spec, splits.train(), splits.val(),
                     splits.train().channels() == 1
                             ? new Normalize(new float[] {0.449f}, new float[] {0.226f})
                             : Normalize.IMAGENET);
         }
         Path dir = locate(spec, dataDir, download, log);
-        return switch (spec.kind()) {
+        Data official = switch (spec.kind()) {
             case FASHION_MNIST -> new Data(spec, MnistFamily.FASHION_MNIST.load(dir, Split.TRAIN),
                     MnistFamily.FASHION_MNIST.load(dir, Split.TEST), Normalize.FASHION_MNIST);
             case MNIST -> new Data(spec, MnistFamily.MNIST.load(dir, Split.TRAIN),
@@ -147,6 +148,37 @@ final class DataSetup {
                     Cifar.CIFAR_100.load(dir, Split.TEST), CIFAR100);
             case FOLDER -> throw new AssertionError();
         };
+        if (valFraction == null) {
+            return official;
+        }
+        // --val-split given: hold out a seeded, per-class fraction of the training split instead
+        return new Data(spec, heldOut(official.train(), valFraction, seed, false),
+                heldOut(official.train(), valFraction, seed, true), official.normalize());
+    }
+
+    /** The default held-out fraction of an image folder without val/. */
+    static final double DEFAULT_VAL_FRACTION = 0.1;
+
+    /** A seeded, per-class split of a dataset: the validation part or the rest. */
+    static LabeledImages heldOut(LabeledImages all, double fraction, long seed, boolean validation) {
+        int k = all.numClasses();
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < all.size(); i++) {
+            byClass.get(all.label(i)).add(i);
+        }
+        List<Integer> picked = new ArrayList<>();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (List<Integer> members : byClass) {
+            java.util.Collections.shuffle(members, new java.util.Random(rng.nextLong()));
+            int nVal = (int) Math.min(members.size() - (members.isEmpty() ? 0 : 1), Math.round(members.size() * fraction));
+            picked.addAll(validation ? members.subList(0, nVal) : members.subList(nVal, members.size()));
+        }
+        java.util.Collections.sort(picked);
+        return all.subset(picked.stream().mapToInt(Integer::intValue).toArray(),
+                all.name() + (validation ? "[val " : "[train ") + fraction + "]");
     }
 
     static Path locate(Spec spec, Path dataDir, boolean download, PrintWriter log) throws IOException {

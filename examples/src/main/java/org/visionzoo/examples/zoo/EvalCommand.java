@@ -59,8 +59,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "S", description = "Input size (default: model.json's, else the dataset's, else the model's).")
     Integer imageSize;
 
-    @Option(names = "--val-split", paramLabel = "F", description = "For a folder without val/: the held-out fraction (default: ${DEFAULT-VALUE}).")
-    double valSplit = 0.1;
+    @Option(names = "--val-split", paramLabel = "F",
+            description = "Evaluate on the seeded fraction F held out of the training data by 'zoo train --val-split F'.")
+    Double valSplit;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of a folder's split (default: ${DEFAULT-VALUE}).")
     long seed = 0;

@@ -155,8 +155,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--image-size", paramLabel = "S", description = "Input size (default: the dataset's for MNIST/CIFAR, else the model's).")
     Integer imageSize;
 
-    @Option(names = "--val-split", paramLabel = "F", description = "For a folder without val/: the fraction held out, seeded (default: ${DEFAULT-VALUE}).")
-    double valSplit = 0.1;
+    @Option(names = "--val-split", paramLabel = "F",
+            description = "Validate on a seeded, per-class fraction F of the training data instead of the official test split"
+                    + " (an image folder without val/: default 0.1).")
+    Double valSplit;
 
     @Option(names = "--limit", paramLabel = "N", description = "Train on the first N images only (quick runs).")
     Integer limit;
@@ -443,7 +445,7 @@ final class TrainCommand implements Callable<Integer> {
         if (imageSize != null && imageSize < 8) {
             throw usage("--image-size must be >= 8, got " + imageSize);
         }
-        if (!(valSplit > 0 && valSplit < 1)) {
+        if (valSplit != null && !(valSplit > 0 && valSplit < 1)) {
             throw usage("--val-split must be in (0, 1), got " + valSplit);
         }
         if (limit != null && limit < 1) {

@@ -132,6 +132,7 @@ class ZooTrainTest {
         assertOneLineError(train(tmp.resolve("b"), "--device", "gpu:7"), 2, "no GPU 7");
         assertOneLineError(train(tmp.resolve("c"), "--epochs", 0), 2, "--epochs must be >= 1");
         assertOneLineError(train(tmp.resolve("e"), "--ema", 1.5), 2, "--ema must be in");
+        assertOneLineError(train(tmp.resolve("f"), "--val-split", 1.5), 2, "--val-split must be in (0, 1)");
         assertOneLineError(zoo("train", "--model", "resnet21", "--dataset", "mnist"), 2, "resnet20");
         Result missing = train(tmp.resolve("d"), "--data", tmp.resolve("nowhere"));
         assertThat(missing.status()).isEqualTo(1);
