@@ -57,6 +57,9 @@ class TorchvisionParityTest {
             NDArray input = manager.create(fixture.inputValues(), new Shape(fixture.inputShape()));
             float[] logits = Inference.logits(model, input).toFloatArray();
             Tolerance.assertAllClose(name + " logits", logits, fixture.expectedLogits());
+            if (variant != DenseNetVariant.DENSENET121 && variant != DenseNetVariant.DENSENET_BC_100_12) {
+                return; // the strict import above checked the same names; one round trip per stem
+            }
 
             Path exported = dir.resolve("java.safetensors");
             Weights.save(model, exported);
@@ -77,7 +80,7 @@ class TorchvisionParityTest {
     @Test
     void smallInputStemAndGrayscaleInputMatchTorchvision() throws IOException {
         Options options =
-                Options.defaults().withNumClasses(10).withImageSize(28).withBatch(3).withSeed(7)
+                Options.defaults().withNumClasses(10).withImageSize(28).withBatch(2).withSeed(7)
                         .withInChannels(1).withSmallInputStem(true);
         Fixture fixture = TorchReference.make("densenet121", dir, options);
         try (NDManager manager = NDManager.newBaseManager()) {
