@@ -1,7 +1,13 @@
 /**
- * DenseNet family (DenseNet-121/161/169/201, CIFAR DenseNet-BC).
+ * The DenseNet family (Huang et al., 2017, "Densely Connected Convolutional Networks", CVPR,
+ * arXiv:1608.06993): DenseNet-121, -161, -169 and -201 exactly as torchvision builds them, and
+ * the CIFAR DenseNet-BC of the paper's table 2 (L=100 k=12, L=250 k=24, L=190 k=40).
  *
- * <p>Not implemented yet: this module is a placeholder in the build so that the layout is fixed from
- * the start.
+ * <pre>{@code
+ * DenseNet d121 = DenseNet.densenet121();
+ * DenseNet custom = DenseNet.builder().growthRate(32).blockConfig(6, 12, 24, 16).numInitFeatures(64)
+ *         .bnSize(4).compression(0.5).dropRate(0.2).numClasses(10).build();
+ * DenseNet bc = DenseNet.densenet_bc_100_12();
+ * }</pre>
  */
 package org.visionzoo.densenet;

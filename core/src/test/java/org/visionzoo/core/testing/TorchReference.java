@@ -73,13 +73,15 @@ public final class TorchReference {
      * #defaults()} and change fields with the {@code with...} methods.
      *
      * @param numClasses output classes, or 0 for the model's default (1000 for torchvision
-     *     builders, 10 for the CIFAR ResNets resnet20...resnet110)
+     *     builders, 10 for the CIFAR ResNets resnet20...resnet110 and the DenseNet-BC
+     *     densenet_bc_L_K)
      * @param height input height ({@code make} only)
      * @param width input width ({@code make} only)
      * @param batch batch size ({@code make} only)
      * @param seed the {@code torch.manual_seed} for weights and input ({@code make} only)
      * @param inChannels input channels of the first convolution
-     * @param smallInputStem ResNets: 3x3 stride-1 {@code conv1} and no max pool
+     * @param smallInputStem ResNets: 3x3 stride-1 {@code conv1} and no max pool; DenseNets:
+     *     3x3 stride-1 {@code features.conv0} and no {@code norm0, relu0, pool0}
      */
     public record Options(
             int numClasses,
@@ -295,8 +297,9 @@ public final class TorchReference {
      * {@code opts.seed()}), draws an input, and writes {@code weights.safetensors}, {@code
      * input.npy} and {@code logits.npy} into {@code dir}.
      *
-     * @param model a torchvision classification builder name (resnet50, densenet121, ...) or a
-     *     CIFAR ResNet (resnet20, resnet32, resnet44, resnet56, resnet110)
+     * @param model a torchvision classification builder name (resnet50, densenet121, ...), a
+     *     CIFAR ResNet (resnet20, resnet32, resnet44, resnet56, resnet110) or a CIFAR DenseNet-BC
+     *     ({@code densenet_bc_L_K}: depth L, growth rate K, e.g. densenet_bc_100_12)
      * @param dir the directory to write (created if needed)
      * @param opts model and input options
      * @return the files written and the parameter count

@@ -69,6 +69,11 @@ Models
 * The CIFAR-10 ResNets of He et al. 2016 (section 4.2), which torchvision
   lacks: resnet20, resnet32, resnet44, resnet56, resnet110 (default N: 10),
   defined below with option-A (parameter-free) shortcuts.
+* The CIFAR DenseNet-BC of Huang et al. 2017 (table 2), which torchvision
+  lacks: densenet_bc_L_K (e.g. densenet_bc_100_12, densenet_bc_250_24,
+  densenet_bc_190_40; default N: 10), built with torchvision's DenseNet class
+  (so its module names) from three blocks of (L - 4) / 6 bottleneck layers,
+  2K stem channels and the small-input stem below.
 
 Options changing the model's stem:
 
@@ -77,7 +82,10 @@ Options changing the model's stem:
   models the first nn.Conv2d in module order.
 * ``--small-input-stem`` (torchvision ResNets only) replaces ``conv1`` with
   ``nn.Conv2d(C, 64, 3, stride=1, padding=1, bias=False)`` and ``maxpool``
-  with ``nn.Identity()``, the usual stem for 32x32 inputs.
+  with ``nn.Identity()``, the usual stem for 32x32 inputs.  For torchvision
+  DenseNets it replaces ``features.conv0`` with a 3x3 stride-1 convolution of
+  the same width and ``norm0``, ``relu0``, ``pool0`` with ``nn.Identity()``,
+  the CIFAR stem of the DenseNet paper.
 The same options must be given to ``check`` as were given to ``make``.
 
 Environment: TORCHREF_THREADS (default 2) sets torch.set_num_threads.
@@ -87,6 +95,7 @@ import argparse
 import inspect
 import json
 import os
+import re
 import struct
 import sys
 
@@ -176,6 +185,35 @@ class CifarResNet(nn.Module):
 _NOT_BUILDERS = {"get_model", "get_model_builder", "get_model_weights", "get_weight", "list_models"}
 
 
+# --------------------------------------------------------------------------- #
+# CIFAR DenseNet-BC (Huang et al. 2017, table 2) on torchvision's DenseNet class.
+# --------------------------------------------------------------------------- #
+
+DENSENET_BC = re.compile(r"densenet_bc_(\d+)_(\d+)")
+
+
+def densenet_small_stem(model, in_channels):
+    """The paper's CIFAR stem: one 3x3 stride-1 conv0, no norm0 / relu0 / pool0."""
+    f = model.features
+    conv = nn.Conv2d(in_channels, f.conv0.out_channels, 3, stride=1, padding=1, bias=False)
+    nn.init.kaiming_normal_(conv.weight)  # torchvision DenseNet's initialisation
+    f.conv0 = conv
+    f.norm0 = nn.Identity()
+    f.relu0 = nn.Identity()
+    f.pool0 = nn.Identity()
+    return model
+
+
+def densenet_bc(depth, growth_rate, num_classes, in_channels):
+    if depth < 10 or (depth - 4) % 6:
+        raise ValueError("DenseNet-BC depth must be 6n + 4 with n >= 1, got %d" % depth)
+    n = (depth - 4) // 6
+    model = torchvision.models.DenseNet(growth_rate=growth_rate, block_config=(n, n, n),
+                                        num_init_features=2 * growth_rate, bn_size=4,
+                                        num_classes=num_classes)
+    return densenet_small_stem(model, in_channels)
+
+
 def torchvision_builder(name):
     models = torchvision.models
     if hasattr(models, "list_models"):
@@ -210,6 +248,12 @@ def _init_stem_conv(model, conv):
 
 def build_model(name, num_classes=None, in_channels=3, small_input_stem=False):
     """Build a randomly initialised model (from the current global torch RNG)."""
+    bc = DENSENET_BC.fullmatch(name)
+    if bc:
+        if small_input_stem:
+            raise ValueError("--small-input-stem: %s already has the 3x3 stride-1 stem" % name)
+        return densenet_bc(int(bc.group(1)), int(bc.group(2)),
+                           10 if num_classes is None else num_classes, in_channels)
     if name in CIFAR_DEPTHS:
         model = CifarResNet(CIFAR_DEPTHS[name], 10 if num_classes is None else num_classes, in_channels)
         if small_input_stem:
@@ -218,6 +262,8 @@ def build_model(name, num_classes=None, in_channels=3, small_input_stem=False):
         return model
     builder = torchvision_builder(name)
     model = builder(num_classes=1000 if num_classes is None else num_classes)
+    if small_input_stem and isinstance(model, torchvision.models.DenseNet):
+        return densenet_small_stem(model, in_channels)
     if small_input_stem:
         if not (isinstance(getattr(model, "conv1", None), nn.Conv2d) and hasattr(model, "maxpool")):
             raise ValueError("--small-input-stem is for ResNet-family models (conv1 + maxpool); "
@@ -440,12 +486,12 @@ def parser():
     sub.required = True
 
     def model_args(sp):
-        sp.add_argument("--model", required=True, help="torchvision builder name or resnet20/32/44/56/110")
+        sp.add_argument("--model", required=True, help="torchvision builder name, resnet20/32/44/56/110 or densenet_bc_L_K")
         sp.add_argument("--num-classes", type=positive, default=None,
-                        help="output classes (default: 1000; 10 for the CIFAR ResNets)")
+                        help="output classes (default: 1000; 10 for the CIFAR ResNets and DenseNet-BC)")
         sp.add_argument("--in-channels", type=positive, default=3, help="input channels (default 3)")
         sp.add_argument("--small-input-stem", action="store_true",
-                        help="ResNets: 3x3 stride-1 conv1 and no maxpool")
+                        help="ResNets: 3x3 stride-1 conv1 and no maxpool; DenseNets: 3x3 stride-1 conv0 only")
 
     mk = sub.add_parser("make", help="random weights + input + reference logits")
     model_args(mk)
