@@ -37,6 +37,11 @@ public final class BenchMain {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // Quiet by default (before the first logger exists): one result line is the output.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils",
+                System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error"));
         System.exit(run(args, System.out, System.err));
     }
 
