@@ -1,0 +1,374 @@
+package org.visionzoo.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the same workloads in PyTorch eager ({@code benchmarks/python/bench.py}) and in VisionZoo
+ * ({@link BenchMain}), alternating the two in separate processes (so that each has its own peak
+ * RSS), and writes the ratios to a generated section of {@code docs/benchmarks.md}.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar org.visionzoo.benchmarks.Compare [--rounds R]
+ *     [--iterations N] [--warmup W] [--threads T] [--out FILE] [--json-out FILE]
+ *     [--workload model:eval|train:batch:size]... [--python PY] [--script bench.py] [--dry-run]
+ * </pre>
+ *
+ * <p>Each round runs every workload once on each side; odd rounds start with PyTorch, even ones
+ * with VisionZoo. Both get the same environment: the glibc malloc settings of {@code ./zoo}, the
+ * same thread count, offline DJL. Per side the images/s and peak RSS of the rounds are summarised
+ * with {@link Stats} (median, min-max, 95% t-interval of the mean); the ratios are of the medians.
+ */
+public final class Compare {
+
+    /** The section name in the Markdown file. */
+    public static final String SECTION = "compare";
+
+    /** The workloads of the issue: ResNet-50 evaluation and ResNet-18 training, batch 32 at 224. */
+    public static final List<String> DEFAULT_WORKLOADS = List.of("resnet50:eval:32:224", "resnet18:train:32:224");
+
+    /** glibc malloc settings, as {@code ./zoo} exports them. */
+    public static final Map<String, String> MALLOC_ENV = Map.of(
+            "MALLOC_MMAP_THRESHOLD_", "1073741824",
+            "MALLOC_TRIM_THRESHOLD_", "1073741824",
+            "MALLOC_TOP_PAD_", "268435456");
+
+    private Compare() {}
+
+    /**
+     * A workload on the command line: {@code model:eval|train:batch:size}.
+     *
+     * @param model the model name
+     * @param train training step or evaluation forward
+     * @param batch the batch size
+     * @param imageSize the image size
+     */
+    public record Spec(String model, boolean train, int batch, int imageSize) {
+
+        /**
+         * Parses {@code model:eval|train:batch:size}.
+         *
+         * @param s the text
+         * @return the workload
+         * @throws IllegalArgumentException naming {@code --workload} when malformed
+         */
+        public static Spec parse(String s) {
+            String[] p = s.split(":");
+            if (p.length != 4 || !(p[1].equals("eval") || p[1].equals("train"))) {
+                throw new IllegalArgumentException("--workload expects model:eval|train:batch:size, got '" + s + "'");
+            }
+            try {
+                int b = Integer.parseInt(p[2]);
+                int size = Integer.parseInt(p[3]);
+                if (b <= 0 || size <= 0) {
+                    throw new NumberFormatException("not positive");
+                }
+                return new Spec(p[0], p[1].equals("train"), b, size);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--workload: batch and size must be positive integers, got '"
+                        + s + "'", e);
+            }
+        }
+
+        /**
+         * A short label.
+         *
+         * @return e.g. {@code resnet50 eval b32 224}
+         */
+        public String label() {
+            return model + " " + (train ? "train" : "eval") + " b" + batch + " " + imageSize;
+        }
+
+        List<String> args(Config c) {
+            List<String> a = new ArrayList<>(List.of("--model", model, "--batch", "" + batch, "--image-size",
+                    "" + imageSize));
+            if (train) {
+                a.add("--train");
+            }
+            a.addAll(List.of("--iterations", "" + c.iterations, "--warmup", "" + c.warmup, "--threads", "" + c.threads,
+                    "--json"));
+            return a;
+        }
+    }
+
+    /** The parsed options. */
+    static final class Config {
+        List<Spec> workloads = new ArrayList<>();
+        int rounds = 5;
+        int iterations = BenchOptions.DEFAULT_ITERATIONS;
+        int warmup = BenchOptions.DEFAULT_WARMUP;
+        int threads = BenchOptions.DEFAULT_THREADS;
+        Path out = Path.of("docs/benchmarks.md");
+        Path jsonOut;
+        boolean dryRun;
+        String python = "/usr/bin/python3";
+        Path script;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = System.getProperty("java.class.path");
+        List<String> argv;
+    }
+
+    /**
+     * Runs the comparison.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the comparison with the given streams.
+     *
+     * @param args the arguments
+     * @param out progress and the dry run's commands
+     * @param err errors
+     * @return the exit status: 0, 1 for a failed run, 2 for bad arguments
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Config c;
+        try {
+            c = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("Compare: " + e.getMessage());
+            return 2;
+        }
+        if (c.dryRun) {
+            for (Spec s : c.workloads) {
+                out.println("# " + s.label());
+                out.println("python: " + shell(pythonCommand(c, s)));
+                out.println("java:   " + shell(javaCommand(c, s)));
+            }
+            out.println("# environment: " + environment().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" ")));
+            return 0;
+        }
+        try {
+            Map<Spec, List<BenchResult>> py = new LinkedHashMap<>();
+            Map<Spec, List<BenchResult>> vz = new LinkedHashMap<>();
+            for (int r = 1; r <= c.rounds; r++) {
+                for (Spec s : c.workloads) {
+                    boolean pythonFirst = r % 2 == 1;
+                    for (int k = 0; k < 2; k++) {
+                        boolean python = pythonFirst == (k == 0);
+                        List<String> cmd = python ? pythonCommand(c, s) : javaCommand(c, s);
+                        BenchResult res = runProcess(cmd);
+                        (python ? py : vz).computeIfAbsent(s, x -> new ArrayList<>()).add(res);
+                        out.printf(Locale.ROOT, "round %d/%d %-28s %-10s %8.2f images/s  peak %6.0f MiB%n", r,
+                                c.rounds, s.label(), python ? "PyTorch" : "VisionZoo", res.imagesPerSecond(),
+                                res.peakRssMb());
+                    }
+                }
+            }
+            String section = section(c, py, vz);
+            MarkdownSection.write(c.out, SECTION, header(), section);
+            out.println("wrote " + c.out);
+            if (c.jsonOut != null) {
+                StringBuilder lines = new StringBuilder();
+                for (List<BenchResult> l : vz.values()) {
+                    for (BenchResult b : l) {
+                        lines.append(b.toJson()).append('\n');
+                    }
+                }
+                Files.writeString(c.jsonOut, lines);
+                out.println("wrote " + c.jsonOut);
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("Compare: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static Config parse(String... args) {
+        Config c = new Config();
+        c.argv = List.of(args);
+        List<String> list = c.argv;
+        for (int i = 0; i < list.size(); i++) {
+            String a = list.get(i);
+            switch (a) {
+                case "--rounds" -> c.rounds = BenchMain.positive(list, i++);
+                case "--iterations" -> c.iterations = BenchMain.positive(list, i++);
+                case "--warmup" -> c.warmup = BenchMain.nonNegative(list, i++);
+                case "--threads" -> c.threads = BenchMain.positive(list, i++);
+                case "--out" -> c.out = Path.of(BenchMain.value(list, i++));
+                case "--json-out" -> c.jsonOut = Path.of(BenchMain.value(list, i++));
+                case "--workload" -> c.workloads.add(Spec.parse(BenchMain.value(list, i++)));
+                case "--python" -> c.python = BenchMain.value(list, i++);
+                case "--script" -> c.script = Path.of(BenchMain.value(list, i++));
+                case "--dry-run" -> c.dryRun = true;
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+        }
+        if (c.workloads.isEmpty()) {
+            DEFAULT_WORKLOADS.forEach(w -> c.workloads.add(Spec.parse(w)));
+        }
+        if (c.script == null) {
+            c.script = findScript();
+        }
+        return c;
+    }
+
+    /** Finds benchmarks/python/bench.py from the working directory or one of its parents. */
+    static Path findScript() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            for (Path p : List.of(d.resolve("benchmarks/python/bench.py"), d.resolve("python/bench.py"))) {
+                if (Files.isRegularFile(p)) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalArgumentException("cannot find benchmarks/python/bench.py from " + dir
+                + "; run from the repository or pass --script");
+    }
+
+    static List<String> javaCommand(Config c, Spec s) {
+        List<String> cmd = new ArrayList<>(List.of(c.java, "-Dai.djl.offline=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
+                "-D" + Bench.THREADS_PROPERTY + "=" + c.threads, "-cp", c.classpath, BenchMain.class.getName()));
+        cmd.addAll(s.args(c));
+        return cmd;
+    }
+
+    static List<String> pythonCommand(Config c, Spec s) {
+        List<String> cmd = new ArrayList<>(List.of(c.python, c.script.toString()));
+        cmd.addAll(s.args(c));
+        return cmd;
+    }
+
+    /**
+     * The environment both sides run in, on top of this process's.
+     *
+     * @return the variables set for the subprocesses
+     */
+    public static Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        MALLOC_ENV.forEach((k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
+        env.put("OPT_OUT_TRACKING", "true");
+        env.put("DJL_OFFLINE", "true");
+        return env;
+    }
+
+    private static BenchResult runProcess(List<String> cmd) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putAll(environment());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(1, TimeUnit.HOURS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timed out: " + shell(cmd));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("exit status " + p.exitValue() + " of " + shell(cmd) + "\n" + stdout);
+        }
+        String json = stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("no JSON line from " + shell(cmd) + "\n" + stdout));
+        return BenchResult.fromJson(json);
+    }
+
+    /**
+     * The static text of a new {@code docs/benchmarks.md}.
+     *
+     * @return the header
+     */
+    static String header() {
+        return """
+                # Benchmarks: VisionZoo and PyTorch eager
+
+                The table below is generated by `org.visionzoo.benchmarks.Compare` (see
+                `benchmarks/README.md`); edit only outside its marker comments.
+
+                **Method.** Each workload is run in PyTorch eager (`benchmarks/python/bench.py`, Debian's
+                torch/torchvision, models built by `torchref.build_model`) and in VisionZoo (`BenchMain`,
+                DJL's PyTorch engine), each in its own process so that each has its own peak RSS, alternating
+                which side goes first from one round to the next. Both sides get the same intra-op thread
+                count, the same glibc malloc settings as `./zoo` and random inputs drawn once per process.
+                Evaluation is a forward pass with gradients off (`torch.no_grad()` + `model.eval()`;
+                `Inference.logits`); training is forward, cross-entropy, backward and an SGD step (lr 0.01,
+                momentum 0.9). A round's throughput is `batch / median iteration time`; across rounds we give
+                the median, the min–max spread and the 95% confidence interval of the mean (Student t). Ratios
+                are VisionZoo / PyTorch of the medians: above 1 means VisionZoo is faster (images/s) or uses
+                more memory (peak RSS, which for VisionZoo includes the JVM).
+
+                """;
+    }
+
+    static String section(Config c, Map<Spec, List<BenchResult>> py, Map<Spec, List<BenchResult>> vz) {
+        StringBuilder sb = new StringBuilder();
+        String pyEngine = py.values().stream().flatMap(List::stream).map(BenchResult::engine).findFirst().orElse("?");
+        String vzEngine = vz.values().stream().flatMap(List::stream).map(BenchResult::engine).findFirst().orElse("?");
+        sb.append("Measured ").append(LocalDate.now(ZoneOffset.UTC)).append(" on ").append(Machine.cpuModel())
+                .append(" (").append(Machine.cores()).append(" cores visible), ").append(c.threads)
+                .append(" intra-op threads, ").append(c.rounds).append(" rounds of ").append(c.warmup)
+                .append(" warm-up + ").append(c.iterations).append(" timed iterations per process.\n\n");
+        sb.append("- VisionZoo: ").append(vzEngine).append(", Java ").append(System.getProperty("java.version"))
+                .append(" (").append(System.getProperty("java.vm.name")).append(")\n");
+        sb.append("- PyTorch: ").append(pyEngine).append(", ").append(Machine.pythonVersion(c.python)).append('\n');
+        sb.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+                .append(", ").append(Machine.glibc()).append("; environment: `")
+                .append(environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
+                        .collect(Collectors.joining(" ")))
+                .append("`\n");
+        sb.append("- Command: `java -cp benchmarks/target/benchmarks.jar ").append(Compare.class.getName());
+        for (String a : c.argv) {
+            sb.append(' ').append(a);
+        }
+        sb.append("`\n\n");
+        sb.append("| workload | PyTorch images/s: median [min–max] (95% CI) | VisionZoo images/s: median [min–max]"
+                + " (95% CI) | speed ratio VZ/PT | PyTorch peak RSS MiB | VisionZoo peak RSS MiB | memory ratio VZ/PT |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
+        for (Spec s : c.workloads) {
+            List<BenchResult> p = py.getOrDefault(s, List.of());
+            List<BenchResult> v = vz.getOrDefault(s, List.of());
+            if (p.isEmpty() || v.isEmpty()) {
+                continue;
+            }
+            Stats ps = Stats.of(p.stream().map(BenchResult::imagesPerSecond).toList());
+            Stats vs = Stats.of(v.stream().map(BenchResult::imagesPerSecond).toList());
+            Stats pm = Stats.of(p.stream().map(BenchResult::peakRssMb).toList());
+            Stats vm = Stats.of(v.stream().map(BenchResult::peakRssMb).toList());
+            sb.append(row(s.label(), ps, vs, pm, vm));
+        }
+        return sb.toString();
+    }
+
+    static String row(String label, Stats ps, Stats vs, Stats pm, Stats vm) {
+        return String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s | %s | %.2f |%n", label, speed(ps), speed(vs),
+                vs.median() / ps.median(), memory(pm), memory(vm), vm.median() / pm.median());
+    }
+
+    private static String speed(Stats s) {
+        return String.format(Locale.ROOT, "%.2f [%.2f–%.2f] (%.2f–%.2f)", s.median(), s.min(), s.max(), s.ciLow(),
+                s.ciHigh());
+    }
+
+    private static String memory(Stats s) {
+        return String.format(Locale.ROOT, "%.0f [%.0f–%.0f]", s.median(), s.min(), s.max());
+    }
+
+    static String shell(List<String> cmd) {
+        return cmd.stream().map(a -> a.matches("[A-Za-z0-9_./:=+,@%-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+    }
+}
