@@ -54,6 +54,7 @@ import java.util.concurrent.Callable;
             EvalCommand.class,
             PredictCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
             ExportCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -135,7 +136,7 @@ public final class Zoo implements Callable<Integer> {
     public Integer call() {
         throw new Errors.UsageError(
                 spec.commandLine(),
-                "missing command: one of list, summary, forward, export, train, eval, predict, demo"
+                "missing command: one of demo, train, eval, predict, bench, list, summary, forward, export"
                         + " (see 'zoo --help')");
     }
 

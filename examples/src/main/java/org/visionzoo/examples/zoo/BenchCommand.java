@@ -1,0 +1,71 @@
+package org.visionzoo.examples.zoo;
+
+import org.visionzoo.benchmarks.Bench;
+import org.visionzoo.benchmarks.BenchOptions;
+import org.visionzoo.benchmarks.BenchResult;
+import org.visionzoo.core.model.ModelSpec;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code zoo bench}: a quick throughput and peak-memory measurement of one model. */
+@Command(
+        name = "bench",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Measures a model on random input: images per second (median over the iterations),",
+            "milliseconds per batch and the process's peak resident memory. --train measures a",
+            "full training step (forward, cross-entropy, backward, SGD). For comparisons with",
+            "PyTorch, see benchmarks/README.md (one process per measurement)."
+        },
+        footer = {"", "Example:", "  zoo bench --model resnet50 --batch 32 --json"})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME", description = "A registered model name (see 'zoo list').")
+    String model;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch = BenchOptions.DEFAULT_BATCH;
+
+    @Option(names = "--image-size", paramLabel = "S", description = "Input size (default: the model's).")
+    Integer imageSize;
+
+    @Option(names = "--train", description = "Measure a training step instead of an evaluation forward.")
+    boolean train;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Timed iterations (default: ${DEFAULT-VALUE}).")
+    int iterations = BenchOptions.DEFAULT_ITERATIONS;
+
+    @Option(names = "--warmup", paramLabel = "W", description = "Untimed iterations first (default: ${DEFAULT-VALUE}).")
+    int warmup = BenchOptions.DEFAULT_WARMUP;
+
+    @Option(names = "--threads", paramLabel = "T", description = "libtorch intra-op threads (default: ${DEFAULT-VALUE}).")
+    int threads = 2;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ModelSpec entry = Cli.model(spec, model);
+        if (batch < 1 || iterations < 1 || warmup < 0 || threads < 1 || (imageSize != null && imageSize < 8)) {
+            throw new Errors.UsageError(spec.commandLine(),
+                    "--batch, --iterations and --threads must be >= 1, --warmup >= 0, --image-size >= 8");
+        }
+        BenchOptions options = new BenchOptions(entry.name(), batch, imageSize == null ? 0 : imageSize, train,
+                iterations, warmup, threads);
+        BenchResult result = Bench.run(options);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? result.toJson() : result.toText());
+        out.flush();
+        return 0;
+    }
+}
