@@ -230,7 +230,7 @@ public final class ChoosingModelDoc {
         if (any) {
             BenchResult first = measured.values().iterator().next();
             sb.append(String.format(Locale.ROOT, "Measured on %s (%d cores visible), %s, %d intra-op threads,"
-                    + " batch %d at each model's input size, median of the timed iterations;"
+                    + " batch %d at each model's input size, median of the timed iterations (with a measurements file of several rounds: the fastest round, with that round's peak RSS);"
                     + " peak RSS is the larger of the evaluation and training processes'.%n%n",
                     Machine.cpuModel(), Machine.cores(), first.engine(), first.threads(), first.batch()));
         } else {
