@@ -43,7 +43,8 @@ public final class Compare {
     public static final Map<String, String> MALLOC_ENV = Map.of(
             "MALLOC_MMAP_THRESHOLD_", "1073741824",
             "MALLOC_TRIM_THRESHOLD_", "1073741824",
-            "MALLOC_TOP_PAD_", "268435456");
+            "MALLOC_TOP_PAD_", "268435456",
+            "MALLOC_ARENA_MAX", "1");
 
     private Compare() {}
 
@@ -113,6 +114,7 @@ public final class Compare {
         Path out = Path.of("docs/benchmarks.md");
         Path jsonOut;
         boolean dryRun;
+        boolean noFold;
         String python = "/usr/bin/python3";
         Path script;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -209,6 +211,7 @@ public final class Compare {
                 case "--python" -> c.python = BenchMain.value(list, i++);
                 case "--script" -> c.script = Path.of(BenchMain.value(list, i++));
                 case "--dry-run" -> c.dryRun = true;
+                case "--no-fold" -> c.noFold = true;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
@@ -241,6 +244,9 @@ public final class Compare {
                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
                 "-D" + Bench.THREADS_PROPERTY + "=" + c.threads, "-cp", c.classpath, BenchMain.class.getName()));
         cmd.addAll(s.args(c));
+        if (c.noFold) {
+            cmd.add("--no-fold");
+        }
         return cmd;
     }
 

@@ -23,7 +23,25 @@ class CompareTest {
         assertThat(text).contains("-Dai.djl.offline=true").contains("-Dai.djl.pytorch.num_threads=3")
                 .contains("org.visionzoo.benchmarks.BenchMain " + args);
         assertThat(text).contains("MALLOC_MMAP_THRESHOLD_=").contains("MALLOC_TRIM_THRESHOLD_=")
-                .contains("MALLOC_TOP_PAD_=");
+                .contains("MALLOC_TOP_PAD_=").contains("MALLOC_ARENA_MAX=1");
+        assertThat(text).doesNotContain("--no-fold");
+    }
+
+    @Test
+    void noFoldReachesTheJavaSideOnly() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = Compare.run(new String[] {"--dry-run", "--no-fold", "--workload", "resnet18:eval:4:64"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(rc).isZero();
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        for (String line : lines) {
+            if (line.startsWith("python: ")) {
+                assertThat(line).doesNotContain("--no-fold");
+            } else if (line.startsWith("java:   ")) {
+                assertThat(line).endsWith("--json --no-fold");
+            }
+        }
+        assertThat(lines).anyMatch(l -> l.startsWith("java:   ")).anyMatch(l -> l.startsWith("python: "));
     }
 
     @Test
