@@ -28,6 +28,20 @@ class CompareTest {
     }
 
     @Test
+    void allocatorIsPreloadedIntoBothSidesOrNamed() {
+        assertThat(Compare.environment("tcmalloc")).containsKey("LD_PRELOAD").doesNotContainKey("MALLOC_ARENA_MAX");
+        assertThat(Compare.environment("tcmalloc").get("LD_PRELOAD")).endsWith("libtcmalloc_minimal.so.4");
+        assertThat(Compare.environment("glibc")).containsEntry("MALLOC_ARENA_MAX", "1").doesNotContainKey("LD_PRELOAD");
+        assertThatThrownBy(() -> Compare.parse("--allocator", "mimalloc"))
+                .hasMessageContaining("--allocator must be glibc, tcmalloc or jemalloc");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = Compare.run(new String[] {"--dry-run", "--allocator", "tcmalloc"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(rc).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("# environment: ").contains("LD_PRELOAD=");
+    }
+
+    @Test
     void noFoldReachesTheJavaSideOnly() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc = Compare.run(new String[] {"--dry-run", "--no-fold", "--workload", "resnet18:eval:4:64"},
