@@ -74,6 +74,18 @@ Models
   densenet_bc_190_40; default N: 10), built with torchvision's DenseNet class
   (so its module names) from three blocks of (L - 4) / 6 bottleneck layers,
   2K stem channels and the small-input stem below.
+* MobileNet V1 of Howard et al. 2017 (table 1), which torchvision lacks:
+  mobilenet_v1 and mobilenet_v1_NNN for width multiplier NNN / 100 (e.g.
+  mobilenet_v1_075), module names mirroring torchvision's MobileNets
+  (features.0 stem, features.N.0 depthwise, features.N.1 pointwise,
+  classifier.1 linear; see MobileNetV1 below).
+* torchvision's MobileNetV2 / V3 with builder options by name: a _wNNN suffix
+  sets width_mult = NNN / 100, and for V3 _reduced_tail and _dilated set those
+  flags (e.g. mobilenet_v2_w050, mobilenet_v3_large_w075_reduced_tail).
+* Single blocks of the MBConv family, for core's block tests (the output is the
+  block's NCHW output, --in-channels must equal IN): ir_v2_block_IN_EXP_OUT_sS,
+  ir_v3_block_IN_EXP_OUT_kK_sS_dD_(re|hs)[_se], mbconv_block_IN_EXP_OUT_kK_sS,
+  fused_mbconv_block_IN_EXP_OUT_kK_sS (see single_block).
 
 Options changing the model's stem:
 
@@ -214,14 +226,139 @@ def densenet_bc(depth, growth_rate, num_classes, in_channels):
     return densenet_small_stem(model, in_channels)
 
 
-def torchvision_builder(name):
+# --------------------------------------------------------------------------- #
+# MobileNet V1 (Howard et al. 2017, table 1), which torchvision lacks, and the
+# width-multiplier / tail options of torchvision's MobileNetV2 and V3 by name.
+# --------------------------------------------------------------------------- #
+
+MOBILENET_V1 = re.compile(r"mobilenet_v1(?:_(\d{3}))?")
+MOBILENET_V1_ROWS = [(1, 64), (2, 128), (1, 128), (2, 256), (1, 256), (2, 512), (1, 512), (1, 512),
+                     (1, 512), (1, 512), (1, 512), (2, 1024), (1, 1024)]
+
+
+class MobileNetV1(nn.Module):
+    """features.0 = 3x3/2 conv-BN-ReLU; features.N = (depthwise 3x3 conv-BN-ReLU, pointwise 1x1
+    conv-BN-ReLU); global average pool; classifier = (Dropout, Linear). Width alpha thins a layer
+    to max(8, int(alpha * C)) channels (TF-slim's min_depth); the last depthwise has stride 1."""
+
+    def __init__(self, alpha=1.0, num_classes=1000, in_channels=3, dropout=0.0):
+        super().__init__()
+        from torchvision.ops.misc import Conv2dNormActivation as CNA
+
+        def ch(c):
+            return max(8, int(c * alpha))
+
+        c = ch(32)
+        layers = [CNA(in_channels, c, 3, stride=2, activation_layer=nn.ReLU)]
+        for stride, out in MOBILENET_V1_ROWS:
+            o = ch(out)
+            layers.append(nn.Sequential(
+                CNA(c, c, 3, stride=stride, groups=c, activation_layer=nn.ReLU),
+                CNA(c, o, 1, activation_layer=nn.ReLU)))
+            c = o
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(nn.Dropout(p=dropout), nn.Linear(c, num_classes))
+        for m in self.modules():  # torchvision's MobileNet initialisation
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out")
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, 0, 0.01)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        x = self.features(x)
+        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return self.classifier(x)
+
+
+MOBILENET_OPTIONS = re.compile(r"(mobilenet_v2|mobilenet_v3_large|mobilenet_v3_small)"
+                               r"(?:_w(\d{3}))?(_reduced_tail)?(_dilated)?")
+
+
+def mobilenet_with_options(name, num_classes):
+    """torchvision's MobileNetV2/V3 with width_mult (_wNNN = NNN / 100) and, for V3, reduced_tail
+    and dilated, e.g. mobilenet_v3_small_w075_reduced_tail."""
+    m = MOBILENET_OPTIONS.fullmatch(name)
+    kwargs = {"num_classes": num_classes}
+    if m.group(2):
+        kwargs["width_mult"] = int(m.group(2)) / 100.0
+    if m.group(1) == "mobilenet_v2" and (m.group(3) or m.group(4)):
+        raise ValueError("%s: reduced_tail and dilated are MobileNetV3 options" % name)
+    if m.group(3):
+        kwargs["reduced_tail"] = True
+    if m.group(4):
+        kwargs["dilated"] = True
+    return torchvision.models.__dict__[m.group(1)](**kwargs)
+
+
+# --------------------------------------------------------------------------- #
+# Single MBConv-family blocks, for core's tests of the shared blocks: the model is
+# one torchvision block, its "logits" the block's NCHW output.
+# --------------------------------------------------------------------------- #
+
+BLOCK = re.compile(r"(ir_v2|ir_v3|mbconv|fused_mbconv)_block_(\d+)_(\d+)_(\d+)"
+                   r"(?:_k(\d+))?_s(\d+)(?:_d(\d+))?(?:_(re|hs))?(_se)?")
+
+
+def single_block(name, num_classes, in_channels):
+    """One torchvision block, named by its resolved configuration:
+
+    ir_v2_block_IN_EXP_OUT_sS                     mobilenetv2.InvertedResidual (kernel 3)
+    ir_v3_block_IN_EXP_OUT_kK_sS_dD_(re|hs)[_se]  mobilenetv3.InvertedResidual, BN eps 1e-3 momentum 0.01
+    mbconv_block_IN_EXP_OUT_kK_sS                 efficientnet.MBConv, stochastic depth 0.2, BN defaults
+    fused_mbconv_block_IN_EXP_OUT_kK_sS           efficientnet.FusedMBConv, stochastic depth 0.2, BN eps 1e-3
+    """
+    from functools import partial
+    from torchvision.models import efficientnet, mobilenetv2, mobilenetv3
+
+    m = BLOCK.fullmatch(name)
+    kind, cin, exp, cout = m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4))
+    kernel, stride = m.group(5), int(m.group(6))
+    dilation, act, se = m.group(7), m.group(8), m.group(9) is not None
+    if num_classes is not None:
+        raise ValueError("--num-classes does not apply to the single block %s" % name)
+    if in_channels != cin:
+        raise ValueError("%s takes %d input channels: give --in-channels %d" % (name, cin, cin))
+    v3 = kind == "ir_v3"
+    if (kernel is None) != (kind == "ir_v2") or (dilation is None) == v3 or (act is None) == v3 \
+            or (se and not v3):
+        raise ValueError("malformed block name %r (see single_block's docstring)" % name)
+    if kind == "ir_v2":
+        block = mobilenetv2.InvertedResidual(cin, cout, stride, exp / cin)
+    elif v3:
+        cnf = mobilenetv3.InvertedResidualConfig(cin, int(kernel), exp, cout, se, act.upper(), stride,
+                                                 int(dilation), 1.0)
+        if (cnf.input_channels, cnf.expanded_channels, cnf.out_channels) != (cin, exp, cout):
+            raise ValueError("%s: channels must be multiples of 8 (width 1.0 rounds them)" % name)
+        block = mobilenetv3.InvertedResidual(cnf, partial(nn.BatchNorm2d, eps=0.001, momentum=0.01))
+    elif kind == "mbconv":
+        cnf = efficientnet.MBConvConfig(exp / cin, int(kernel), stride, cin, cout, 1)
+        block = efficientnet.MBConv(cnf, 0.2, nn.BatchNorm2d)
+    else:
+        cnf = efficientnet.FusedMBConvConfig(exp / cin, int(kernel), stride, cin, cout, 1)
+        block = efficientnet.FusedMBConv(cnf, 0.2, partial(nn.BatchNorm2d, eps=0.001))
+    for mod in block.modules():  # the families' initialisation
+        if isinstance(mod, nn.Conv2d):
+            nn.init.kaiming_normal_(mod.weight, mode="fan_out")
+            if mod.bias is not None:
+                nn.init.normal_(mod.bias, 0.0, 0.1)  # non-zero SE biases
+    return block
+
+
+def _torchvision_names():
     models = torchvision.models
     if hasattr(models, "list_models"):
-        known = set(models.list_models(module=models))
-    else:  # older torchvision: every public lower-case function in the package
-        known = {k for k, v in vars(models).items()
-                 if inspect.isfunction(v) and not k.startswith("_") and k not in _NOT_BUILDERS}
-    if name not in known:
+        return set(models.list_models(module=models))
+    return {k for k, v in vars(models).items()
+            if inspect.isfunction(v) and not k.startswith("_") and k not in _NOT_BUILDERS}
+
+
+def torchvision_builder(name):
+    models = torchvision.models
+    if name not in _torchvision_names():
         raise ValueError("unknown model %r: expected a torchvision classification builder name "
                          "(e.g. resnet18) or one of %s" % (name, ", ".join(CIFAR_DEPTHS)))
     return models.__dict__[name]
@@ -248,6 +385,24 @@ def _init_stem_conv(model, conv):
 
 def build_model(name, num_classes=None, in_channels=3, small_input_stem=False):
     """Build a randomly initialised model (from the current global torch RNG)."""
+    v1 = MOBILENET_V1.fullmatch(name)
+    if v1 or (MOBILENET_OPTIONS.fullmatch(name) and name not in _torchvision_names()):
+        if small_input_stem:
+            raise ValueError("--small-input-stem does not apply to %s" % name)
+        classes = 1000 if num_classes is None else num_classes
+        if v1:
+            alpha = int(v1.group(1)) / 100.0 if v1.group(1) else 1.0
+            if not 0 < alpha <= 1:
+                raise ValueError("%s: width multiplier must be in (0, 1]" % name)
+            return MobileNetV1(alpha, classes, in_channels)
+        model = mobilenet_with_options(name, classes)
+        if in_channels == 3:
+            return model
+        return _with_in_channels(model, in_channels)
+    if BLOCK.fullmatch(name):
+        if small_input_stem:
+            raise ValueError("--small-input-stem does not apply to the single block %s" % name)
+        return single_block(name, num_classes, in_channels)
     bc = DENSENET_BC.fullmatch(name)
     if bc:
         if small_input_stem:
@@ -273,15 +428,20 @@ def build_model(name, num_classes=None, in_channels=3, small_input_stem=False):
         model.conv1 = conv
         model.maxpool = nn.Identity()
     elif in_channels != 3:
-        parent, attr = _first_conv(model)
-        old = getattr(parent, attr)
-        if old.groups != 1:
-            raise ValueError("cannot change the input channels of a grouped first convolution")
-        conv = nn.Conv2d(in_channels, old.out_channels, old.kernel_size, stride=old.stride,
-                         padding=old.padding, dilation=old.dilation, bias=old.bias is not None,
-                         padding_mode=old.padding_mode)
-        _init_stem_conv(model, conv)
-        setattr(parent, attr, conv)
+        model = _with_in_channels(model, in_channels)
+    return model
+
+
+def _with_in_channels(model, in_channels):
+    parent, attr = _first_conv(model)
+    old = getattr(parent, attr)
+    if old.groups != 1:
+        raise ValueError("cannot change the input channels of a grouped first convolution")
+    conv = nn.Conv2d(in_channels, old.out_channels, old.kernel_size, stride=old.stride,
+                     padding=old.padding, dilation=old.dilation, bias=old.bias is not None,
+                     padding_mode=old.padding_mode)
+    _init_stem_conv(model, conv)
+    setattr(parent, attr, conv)
     return model
 
 

@@ -29,7 +29,10 @@ class ZooForwardParityTest {
         "densenet121, 7, 61, 75, 21",
         "densenet161, 5, 64, 48, 22",
         "densenet169, 17, 57, 57, 23",
-        "densenet201, 3, 40, 72, 24"
+        "densenet201, 3, 40, 72, 24",
+        "mobilenet_v2, 6, 72, 88, 13",
+        "mobilenet_v3_small, 9, 80, 64, 17",
+        "mobilenet_v3_large, 4, 64, 96, 19"
     })
     void zooForwardMatchesTorchvision(String model, int classes, int height, int width, long seed) {
         Options options = Options.defaults().withNumClasses(classes).withSize(height, width).withBatch(2).withSeed(seed);
