@@ -299,7 +299,9 @@ public final class TorchReference {
      *
      * @param model a torchvision classification builder name (resnet50, densenet121, ...), a
      *     CIFAR ResNet (resnet20, resnet32, resnet44, resnet56, resnet110) or a CIFAR DenseNet-BC
-     *     ({@code densenet_bc_L_K}: depth L, growth rate K, e.g. densenet_bc_100_12)
+     *     ({@code densenet_bc_L_K}: depth L, growth rate K, e.g. densenet_bc_100_12), or a single
+     *     block of the MBConv family ({@code ir_v2_block_16_96_16_s1}, ...; see torchref.py), whose
+     *     "logits" are the block's NCHW output
      * @param dir the directory to write (created if needed)
      * @param opts model and input options
      * @return the files written and the parameter count

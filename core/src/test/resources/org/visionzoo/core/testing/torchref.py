@@ -74,6 +74,10 @@ Models
   densenet_bc_190_40; default N: 10), built with torchvision's DenseNet class
   (so its module names) from three blocks of (L - 4) / 6 bottleneck layers,
   2K stem channels and the small-input stem below.
+* Single blocks of the MBConv family, for core's block tests (the output is the
+  block's NCHW output, --in-channels must equal IN): ir_v2_block_IN_EXP_OUT_sS,
+  ir_v3_block_IN_EXP_OUT_kK_sS_dD_(re|hs)[_se], mbconv_block_IN_EXP_OUT_kK_sS,
+  fused_mbconv_block_IN_EXP_OUT_kK_sS (see single_block).
 
 Options changing the model's stem:
 
@@ -214,6 +218,60 @@ def densenet_bc(depth, growth_rate, num_classes, in_channels):
     return densenet_small_stem(model, in_channels)
 
 
+# --------------------------------------------------------------------------- #
+# Single MBConv-family blocks, for core's tests of the shared blocks: the model is
+# one torchvision block, its "logits" the block's NCHW output.
+# --------------------------------------------------------------------------- #
+
+BLOCK = re.compile(r"(ir_v2|ir_v3|mbconv|fused_mbconv)_block_(\d+)_(\d+)_(\d+)"
+                   r"(?:_k(\d+))?_s(\d+)(?:_d(\d+))?(?:_(re|hs))?(_se)?")
+
+
+def single_block(name, num_classes, in_channels):
+    """One torchvision block, named by its resolved configuration:
+
+    ir_v2_block_IN_EXP_OUT_sS                     mobilenetv2.InvertedResidual (kernel 3)
+    ir_v3_block_IN_EXP_OUT_kK_sS_dD_(re|hs)[_se]  mobilenetv3.InvertedResidual, BN eps 1e-3 momentum 0.01
+    mbconv_block_IN_EXP_OUT_kK_sS                 efficientnet.MBConv, stochastic depth 0.2, BN defaults
+    fused_mbconv_block_IN_EXP_OUT_kK_sS           efficientnet.FusedMBConv, stochastic depth 0.2, BN eps 1e-3
+    """
+    from functools import partial
+    from torchvision.models import efficientnet, mobilenetv2, mobilenetv3
+
+    m = BLOCK.fullmatch(name)
+    kind, cin, exp, cout = m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4))
+    kernel, stride = m.group(5), int(m.group(6))
+    dilation, act, se = m.group(7), m.group(8), m.group(9) is not None
+    if num_classes is not None:
+        raise ValueError("--num-classes does not apply to the single block %s" % name)
+    if in_channels != cin:
+        raise ValueError("%s takes %d input channels: give --in-channels %d" % (name, cin, cin))
+    v3 = kind == "ir_v3"
+    if (kernel is None) != (kind == "ir_v2") or (dilation is None) == v3 or (act is None) == v3 \
+            or (se and not v3):
+        raise ValueError("malformed block name %r (see single_block's docstring)" % name)
+    if kind == "ir_v2":
+        block = mobilenetv2.InvertedResidual(cin, cout, stride, exp / cin)
+    elif v3:
+        cnf = mobilenetv3.InvertedResidualConfig(cin, int(kernel), exp, cout, se, act.upper(), stride,
+                                                 int(dilation), 1.0)
+        if (cnf.input_channels, cnf.expanded_channels, cnf.out_channels) != (cin, exp, cout):
+            raise ValueError("%s: channels must be multiples of 8 (width 1.0 rounds them)" % name)
+        block = mobilenetv3.InvertedResidual(cnf, partial(nn.BatchNorm2d, eps=0.001, momentum=0.01))
+    elif kind == "mbconv":
+        cnf = efficientnet.MBConvConfig(exp / cin, int(kernel), stride, cin, cout, 1)
+        block = efficientnet.MBConv(cnf, 0.2, nn.BatchNorm2d)
+    else:
+        cnf = efficientnet.FusedMBConvConfig(exp / cin, int(kernel), stride, cin, cout, 1)
+        block = efficientnet.FusedMBConv(cnf, 0.2, partial(nn.BatchNorm2d, eps=0.001))
+    for mod in block.modules():  # the families' initialisation
+        if isinstance(mod, nn.Conv2d):
+            nn.init.kaiming_normal_(mod.weight, mode="fan_out")
+            if mod.bias is not None:
+                nn.init.normal_(mod.bias, 0.0, 0.1)  # non-zero SE biases
+    return block
+
+
 def torchvision_builder(name):
     models = torchvision.models
     if hasattr(models, "list_models"):
@@ -248,6 +306,10 @@ def _init_stem_conv(model, conv):
 
 def build_model(name, num_classes=None, in_channels=3, small_input_stem=False):
     """Build a randomly initialised model (from the current global torch RNG)."""
+    if BLOCK.fullmatch(name):
+        if small_input_stem:
+            raise ValueError("--small-input-stem does not apply to the single block %s" % name)
+        return single_block(name, num_classes, in_channels)
     bc = DENSENET_BC.fullmatch(name)
     if bc:
         if small_input_stem:
