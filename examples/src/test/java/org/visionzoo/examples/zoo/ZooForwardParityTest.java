@@ -22,7 +22,15 @@ class ZooForwardParityTest {
     @TempDir Path dir;
 
     @ParameterizedTest
-    @CsvSource({"resnet50, 11, 70, 90, 5", "resnext50_32x4d, 3, 65, 65, 9", "resnet20, 10, 32, 32, 2"})
+    @CsvSource({
+        "resnet50, 11, 70, 90, 5",
+        "resnext50_32x4d, 3, 65, 65, 9",
+        "resnet20, 10, 32, 32, 2",
+        "densenet121, 7, 61, 75, 21",
+        "densenet161, 5, 64, 48, 22",
+        "densenet169, 17, 57, 57, 23",
+        "densenet201, 3, 40, 72, 24"
+    })
     void zooForwardMatchesTorchvision(String model, int classes, int height, int width, long seed) {
         Options options = Options.defaults().withNumClasses(classes).withSize(height, width).withBatch(2).withSeed(seed);
         Fixture fx = TorchReference.make(model, dir.resolve("fx"), options);
