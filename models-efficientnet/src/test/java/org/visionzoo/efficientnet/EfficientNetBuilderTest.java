@@ -277,6 +277,12 @@ class EfficientNetBuilderTest {
         return out;
     }
 
+    static int count(Block block, Class<?> type) {
+        List<Object> found = new ArrayList<>();
+        collect(block, Object.class, found);
+        return (int) found.stream().filter(type::isInstance).count();
+    }
+
     private static <T> void collect(Block block, Class<T> type, List<T> out) {
         if (type.isInstance(block)) {
             out.add(type.cast(block));

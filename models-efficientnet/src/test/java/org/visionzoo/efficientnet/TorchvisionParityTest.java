@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.testing.Tolerance;
 import org.visionzoo.core.testing.TorchReference;
 import org.visionzoo.core.testing.TorchReference.Fixture;
@@ -72,8 +74,16 @@ class TorchvisionParityTest {
                     .as("torch parameter count of %s at 1000 classes", name)
                     .isEqualTo(variant.spec().params());
             if (variant != EfficientNetVariant.EFFICIENTNET_B0 && variant != EfficientNetVariant.EFFICIENTNET_V2_S) {
-                return; // the strict import checked the same names; one round trip per block kind
+                return; // the strict import checked the same names; one fold and round trip per block kind
             }
+            // every batch norm follows a convolution in a conv-norm-activation: all of them fold
+            ImageClassifier folded = variant.create(classes).initialize(manager, 32);
+            Weights.load(folded, fixture.weights());
+            int norms = EfficientNetBuilderTest.count(folded, BatchNorm2d.class);
+            assertThat(norms).isEqualTo(variant == EfficientNetVariant.EFFICIENTNET_B0 ? 49 : 110);
+            assertThat(BatchNormFolding.fold(folded)).as("batch norms folded").isEqualTo(norms);
+            Tolerance.assertAllClose(name + " folded", Inference.logits(folded, input).toFloatArray(), expected);
+
             Path exported = dir.resolve("java.safetensors");
             Weights.save(model, exported);
             Path torchOut = TorchReference.check(name, exported, fixture.input(), dir.resolve("roundtrip.npy"), options);
