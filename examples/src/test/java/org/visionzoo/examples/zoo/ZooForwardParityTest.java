@@ -32,7 +32,9 @@ class ZooForwardParityTest {
         "densenet201, 3, 40, 72, 24",
         "mobilenet_v2, 6, 72, 88, 13",
         "mobilenet_v3_small, 9, 80, 64, 17",
-        "mobilenet_v3_large, 4, 64, 96, 19"
+        "mobilenet_v3_large, 4, 64, 96, 19",
+        "efficientnet_b0, 5, 48, 56, 31",
+        "efficientnet_v2_s, 8, 40, 40, 32"
     })
     void zooForwardMatchesTorchvision(String model, int classes, int height, int width, long seed) {
         Options options = Options.defaults().withNumClasses(classes).withSize(height, width).withBatch(2).withSeed(seed);
