@@ -10,7 +10,7 @@ would run it, and prints the same keys:
 
 Inputs: (batch, 3, S, S) standard normal, labels uniform in [0, classes), drawn once. Models are
 built by torchref.build_model (torchvision's builders, plus the CIFAR ResNets), with their default
-class count (1000, or 10 for the CIFAR ResNets).
+class count (1000, or 10 for the CIFAR ResNets and DenseNet-BC); labels are drawn below it.
 
 Usage:
   /usr/bin/python3 benchmarks/python/bench.py --model NAME [--batch B] [--image-size S] [--train]
@@ -36,7 +36,13 @@ CIFAR = {"resnet20", "resnet32", "resnet44", "resnet56", "resnet110"}
 
 
 def default_image_size(name):
-    return 32 if name in CIFAR else 224
+    return 32 if name in CIFAR or name.startswith("densenet_bc_") else 224
+
+
+def num_classes(model):
+    """The model's output classes: the out_features of its last linear layer."""
+    linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    return linears[-1].out_features
 
 
 def peak_rss_mb():
@@ -85,7 +91,7 @@ def run(a):
     size = a.image_size or default_image_size(a.model)
     torch.manual_seed(42)
     model = torchref.build_model(a.model)
-    classes = 10 if a.model in CIFAR else 1000
+    classes = num_classes(model)
     x = torch.randn(a.batch, 3, size, size)
     y = torch.randint(0, classes, (a.batch,))
     if a.train:

@@ -56,7 +56,8 @@ public final class Bench {
         if (Float.isNaN(check)) {
             throw new IllegalStateException(o.model() + " " + o.mode() + " produced NaN");
         }
-        return BenchResult.of(o, imageSize, ms, peakRssMb(), engine);
+        String how = o.train() ? engine : engine + (o.foldBatchNorm() ? ", batch norms folded" : ", batch norms not folded");
+        return BenchResult.of(o, imageSize, ms, peakRssMb(), how);
     }
 
     /**

@@ -20,9 +20,19 @@ import org.visionzoo.core.model.Models;
  * @param warmup untimed iterations before them, {@code >= 0} (default {@value #DEFAULT_WARMUP})
  * @param threads libtorch's intra-op threads, {@code > 0} (default {@value #DEFAULT_THREADS}); fixed
  *     when the engine loads, see {@link Bench#applyThreads(int)}
+ * @param foldBatchNorm evaluation only: fold the batch norms into the convolutions first ({@link
+ *     org.visionzoo.core.model.ImageClassifier#optimizeForInference()}, the default), as a serving
+ *     application would; {@code false} measures the model as built
  */
 public record BenchOptions(
-        String model, int batch, int imageSize, boolean train, int iterations, int warmup, int threads) {
+        String model,
+        int batch,
+        int imageSize,
+        boolean train,
+        int iterations,
+        int warmup,
+        int threads,
+        boolean foldBatchNorm) {
 
     /** The default batch size. */
     public static final int DEFAULT_BATCH = 32;
@@ -64,7 +74,7 @@ public record BenchOptions(
      * @return the options
      */
     public static BenchOptions of(String model) {
-        return new BenchOptions(model, DEFAULT_BATCH, 0, false, DEFAULT_ITERATIONS, DEFAULT_WARMUP, DEFAULT_THREADS);
+        return new BenchOptions(model, DEFAULT_BATCH, 0, false, DEFAULT_ITERATIONS, DEFAULT_WARMUP, DEFAULT_THREADS, true);
     }
 
     /**
@@ -93,7 +103,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withBatch(int b) {
-        return new BenchOptions(model, b, imageSize, train, iterations, warmup, threads);
+        return new BenchOptions(model, b, imageSize, train, iterations, warmup, threads, foldBatchNorm);
     }
 
     /**
@@ -103,7 +113,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withImageSize(int s) {
-        return new BenchOptions(model, batch, s, train, iterations, warmup, threads);
+        return new BenchOptions(model, batch, s, train, iterations, warmup, threads, foldBatchNorm);
     }
 
     /**
@@ -113,7 +123,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withTrain(boolean t) {
-        return new BenchOptions(model, batch, imageSize, t, iterations, warmup, threads);
+        return new BenchOptions(model, batch, imageSize, t, iterations, warmup, threads, foldBatchNorm);
     }
 
     /**
@@ -123,7 +133,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withIterations(int n) {
-        return new BenchOptions(model, batch, imageSize, train, n, warmup, threads);
+        return new BenchOptions(model, batch, imageSize, train, n, warmup, threads, foldBatchNorm);
     }
 
     /**
@@ -133,7 +143,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withWarmup(int w) {
-        return new BenchOptions(model, batch, imageSize, train, iterations, w, threads);
+        return new BenchOptions(model, batch, imageSize, train, iterations, w, threads, foldBatchNorm);
     }
 
     /**
@@ -143,6 +153,16 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withThreads(int t) {
-        return new BenchOptions(model, batch, imageSize, train, iterations, warmup, t);
+        return new BenchOptions(model, batch, imageSize, train, iterations, warmup, t, foldBatchNorm);
+    }
+
+    /**
+     * Returns a copy that folds the batch norms before an evaluation run, or not.
+     *
+     * @param fold whether to fold
+     * @return the copy
+     */
+    public BenchOptions withFoldBatchNorm(boolean fold) {
+        return new BenchOptions(model, batch, imageSize, train, iterations, warmup, threads, fold);
     }
 }

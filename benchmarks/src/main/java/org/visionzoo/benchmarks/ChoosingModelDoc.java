@@ -174,7 +174,7 @@ public final class ChoosingModelDoc {
         return c;
     }
 
-    private static String key(String model, boolean train) {
+    static String key(String model, boolean train) {
         return model + (train ? ":train" : ":eval");
     }
 
@@ -264,12 +264,14 @@ public final class ChoosingModelDoc {
         List<ModelSpec> imagenet = new ArrayList<>();
         List<ModelSpec> cifar = new ArrayList<>();
         for (ModelSpec s : specs) {
-            (TORCHVISION_TOP1.containsKey(s.name()) ? imagenet : cifar).add(s);
+            (s.imageSize() > 64 ? imagenet : cifar).add(s);
         }
         StringBuilder sb = new StringBuilder("## Which one?\n\n");
         Optional<ModelSpec> cheapest = imagenet.stream().min(Comparator.comparingLong(ModelSpec::macs));
-        Optional<ModelSpec> best = imagenet.stream().max(Comparator.comparingDouble(s -> TORCHVISION_TOP1.get(s.name())));
-        Optional<ModelSpec> fastest = imagenet.stream().filter(s -> measured.containsKey(key(s.name(), false)))
+        Optional<ModelSpec> best = imagenet.stream().filter(s -> TORCHVISION_TOP1.containsKey(s.name())).max(Comparator.comparingDouble(s -> TORCHVISION_TOP1.get(s.name())));
+        long measuredImagenet = imagenet.stream().filter(s -> measured.containsKey(key(s.name(), false))).count();
+        Optional<ModelSpec> fastest = imagenet.stream().filter(s -> TORCHVISION_TOP1.containsKey(s.name()))
+                .filter(s -> measured.containsKey(key(s.name(), false)))
                 .max(Comparator.comparingDouble(s -> measured.get(key(s.name(), false)).imagesPerSecond()));
         cheapest.ifPresent(s -> sb.append(String.format(Locale.ROOT,
                 "- **Phone or small device** (little compute, little memory): `%s`, the fewest MACs of the"
@@ -282,8 +284,11 @@ public final class ChoosingModelDoc {
             ModelSpec s = fastest.get();
             sb.append(String.format(Locale.ROOT,
                     "- **Server throughput**: `%s`, the most evaluation images/s measured here (%.1f), at %.3f%%"
-                            + " top-1.%n", s.name(), measured.get(key(s.name(), false)).imagesPerSecond(),
-                    TORCHVISION_TOP1.get(s.name())));
+                            + " top-1%s.%n", s.name(), measured.get(key(s.name(), false)).imagesPerSecond(),
+                    TORCHVISION_TOP1.get(s.name()), measuredImagenet < imagenet.size()
+                            ? " (of the " + measuredImagenet + " ImageNet models measured so far; MACs per image"
+                                    + " guide the others)"
+                            : ""));
         } else {
             sb.append("- **Server throughput**: not measured here; MACs per image are the first guide (a model"
                     + " with half the MACs runs roughly twice the images/s on the same CPU), then measure with"
@@ -295,7 +300,7 @@ public final class ChoosingModelDoc {
         if (!cifar.isEmpty()) {
             sb.append("- **Small images (32x32, e.g. CIFAR-10)**: ")
                     .append(String.join(", ", cifar.stream().map(s -> "`" + s.name() + "`").toList()))
-                    .append(": the CIFAR ResNets, depth trading accuracy for time.\n");
+                    .append(": the CIFAR ResNets and DenseNet-BC, depth trading accuracy for time.\n");
         }
         sb.append("- **Fine-tuning on few images**: start from a small ImageNet architecture (`resnet18` or"
                 + " `resnet50`) and replace the head (`ImageClassifier.replaceHead`).\n");

@@ -24,10 +24,12 @@ import java.util.stream.Collectors;
  * java -cp benchmarks/target/benchmarks.jar org.visionzoo.benchmarks.Compare [--rounds R]
  *     [--iterations N] [--warmup W] [--threads T] [--out FILE] [--json-out FILE]
  *     [--workload model:eval|train:batch:size]... [--python PY] [--script bench.py] [--dry-run]
+ *     [--no-fold] [--allocator glibc|tcmalloc|jemalloc]
  * </pre>
  *
  * <p>Each round runs every workload once on each side; odd rounds start with PyTorch, even ones
- * with VisionZoo. Both get the same environment: the glibc malloc settings of {@code ./zoo}, the
+ * with VisionZoo. Both get the same environment: the glibc malloc settings of {@code ./zoo} (or the
+ * same preloaded allocator, {@code --allocator}), the
  * same thread count, offline DJL. Per side the images/s and peak RSS of the rounds are summarised
  * with {@link Stats} (median, min-max, 95% t-interval of the mean); the ratios are of the medians.
  */
@@ -43,7 +45,17 @@ public final class Compare {
     public static final Map<String, String> MALLOC_ENV = Map.of(
             "MALLOC_MMAP_THRESHOLD_", "1073741824",
             "MALLOC_TRIM_THRESHOLD_", "1073741824",
-            "MALLOC_TOP_PAD_", "268435456");
+            "MALLOC_TOP_PAD_", "268435456",
+            "MALLOC_ARENA_MAX", "1");
+
+    /** Allocators other than glibc's that {@code --allocator} preloads into both sides, by library file. */
+    public static final Map<String, String> PRELOADED_ALLOCATORS = Map.of(
+            "tcmalloc", "libtcmalloc_minimal.so.4",  // Debian: libtcmalloc-minimal4
+            "jemalloc", "libjemalloc.so.2");          // Debian: libjemalloc2
+
+    private static final List<Path> LIBRARY_DIRS = List.of(
+            Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/usr/lib64"),
+            Path.of("/usr/lib"));
 
     private Compare() {}
 
@@ -113,6 +125,8 @@ public final class Compare {
         Path out = Path.of("docs/benchmarks.md");
         Path jsonOut;
         boolean dryRun;
+        boolean noFold;
+        String allocator = "glibc";
         String python = "/usr/bin/python3";
         Path script;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -151,7 +165,7 @@ public final class Compare {
                 out.println("python: " + shell(pythonCommand(c, s)));
                 out.println("java:   " + shell(javaCommand(c, s)));
             }
-            out.println("# environment: " + environment().entrySet().stream()
+            out.println("# environment: " + environment(c.allocator).entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" ")));
             return 0;
         }
@@ -164,7 +178,7 @@ public final class Compare {
                     for (int k = 0; k < 2; k++) {
                         boolean python = pythonFirst == (k == 0);
                         List<String> cmd = python ? pythonCommand(c, s) : javaCommand(c, s);
-                        BenchResult res = runProcess(cmd);
+                        BenchResult res = runProcess(cmd, environment(c.allocator));
                         (python ? py : vz).computeIfAbsent(s, x -> new ArrayList<>()).add(res);
                         out.printf(Locale.ROOT, "round %d/%d %-28s %-10s %8.2f images/s  peak %6.0f MiB%n", r,
                                 c.rounds, s.label(), python ? "PyTorch" : "VisionZoo", res.imagesPerSecond(),
@@ -209,12 +223,15 @@ public final class Compare {
                 case "--python" -> c.python = BenchMain.value(list, i++);
                 case "--script" -> c.script = Path.of(BenchMain.value(list, i++));
                 case "--dry-run" -> c.dryRun = true;
+                case "--no-fold" -> c.noFold = true;
+                case "--allocator" -> c.allocator = BenchMain.value(list, i++);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
         if (c.workloads.isEmpty()) {
             DEFAULT_WORKLOADS.forEach(w -> c.workloads.add(Spec.parse(w)));
         }
+        environment(c.allocator); // validates the name and finds the library now
         if (c.script == null) {
             c.script = findScript();
         }
@@ -241,6 +258,9 @@ public final class Compare {
                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
                 "-D" + Bench.THREADS_PROPERTY + "=" + c.threads, "-cp", c.classpath, BenchMain.class.getName()));
         cmd.addAll(s.args(c));
+        if (c.noFold) {
+            cmd.add("--no-fold");
+        }
         return cmd;
     }
 
@@ -256,16 +276,41 @@ public final class Compare {
      * @return the variables set for the subprocesses
      */
     public static Map<String, String> environment() {
+        return environment("glibc");
+    }
+
+    /**
+     * The environment both sides run in with the given allocator: {@code glibc} with {@link
+     * #MALLOC_ENV} (each overridable from this process's environment), or one of {@link
+     * #PRELOADED_ALLOCATORS} through {@code LD_PRELOAD}.
+     *
+     * @param allocator {@code glibc}, {@code tcmalloc} or {@code jemalloc}
+     * @return the variables set for the subprocesses
+     * @throws IllegalArgumentException for another name, or if the library is not installed
+     */
+    public static Map<String, String> environment(String allocator) {
         Map<String, String> env = new LinkedHashMap<>();
-        MALLOC_ENV.forEach((k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
+        if ("glibc".equals(allocator)) {
+            MALLOC_ENV.forEach((k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
+        } else if (PRELOADED_ALLOCATORS.containsKey(allocator)) {
+            String lib = PRELOADED_ALLOCATORS.get(allocator);
+            Path found = LIBRARY_DIRS.stream().map(d -> d.resolve(lib)).filter(Files::isRegularFile).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--allocator " + allocator + ": " + lib
+                            + " not found in " + LIBRARY_DIRS + " (Debian: apt-get install "
+                            + ("tcmalloc".equals(allocator) ? "libtcmalloc-minimal4" : "libjemalloc2") + ")"));
+            env.put("LD_PRELOAD", found.toString());
+        } else {
+            throw new IllegalArgumentException("--allocator must be glibc, tcmalloc or jemalloc, got '"
+                    + allocator + "'");
+        }
         env.put("OPT_OUT_TRACKING", "true");
         env.put("DJL_OFFLINE", "true");
         return env;
     }
 
-    private static BenchResult runProcess(List<String> cmd) throws IOException {
+    private static BenchResult runProcess(List<String> cmd, Map<String, String> environment) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().putAll(environment());
+        pb.environment().putAll(environment);
         Process p = pb.start();
         p.getOutputStream().close();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -327,7 +372,7 @@ public final class Compare {
         sb.append("- PyTorch: ").append(pyEngine).append(", ").append(Machine.pythonVersion(c.python)).append('\n');
         sb.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
                 .append(", ").append(Machine.glibc()).append("; environment: `")
-                .append(environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
+                .append(environment(c.allocator).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted()
                         .collect(Collectors.joining(" ")))
                 .append("`\n");
         sb.append("- Command: `java -cp benchmarks/target/benchmarks.jar ").append(Compare.class.getName());

@@ -54,6 +54,7 @@ public final class Workload implements AutoCloseable {
     private final boolean train;
     private final int batch;
     private final int imageSize;
+    private final boolean foldBatchNorm;
 
     private NDManager manager;
     private ImageClassifier net;
@@ -62,7 +63,7 @@ public final class Workload implements AutoCloseable {
     private Optimizer optimizer;
     private CrossEntropy loss;
 
-    private Workload(String model, boolean train, int batch, int imageSize) {
+    private Workload(String model, boolean train, int batch, int imageSize, boolean foldBatchNorm) {
         ModelSpec spec = Models.spec(model);
         if (batch <= 0) {
             throw new IllegalArgumentException("batch must be > 0, got " + batch);
@@ -71,10 +72,12 @@ public final class Workload implements AutoCloseable {
         this.train = train;
         this.batch = batch;
         this.imageSize = imageSize > 0 ? imageSize : spec.imageSize();
+        this.foldBatchNorm = foldBatchNorm && !train;
     }
 
     /**
-     * An evaluation forward pass.
+     * An evaluation forward pass of the model with its batch norms folded ({@link
+     * ImageClassifier#optimizeForInference()}), as a serving application runs it.
      *
      * @param model a registered model name
      * @param batch the batch size
@@ -83,7 +86,7 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown model or a bad size
      */
     public static Workload eval(String model, int batch, int imageSize) {
-        return new Workload(model, false, batch, imageSize);
+        return new Workload(model, false, batch, imageSize, true);
     }
 
     /**
@@ -96,7 +99,7 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown model or a bad size
      */
     public static Workload train(String model, int batch, int imageSize) {
-        return new Workload(model, true, batch, imageSize);
+        return new Workload(model, true, batch, imageSize, false);
     }
 
     /**
@@ -106,7 +109,7 @@ public final class Workload implements AutoCloseable {
      * @return the workload, not set up yet
      */
     public static Workload of(BenchOptions o) {
-        return new Workload(o.model(), o.train(), o.batch(), o.imageSize());
+        return new Workload(o.model(), o.train(), o.batch(), o.imageSize(), o.foldBatchNorm());
     }
 
     /**
@@ -123,6 +126,9 @@ public final class Workload implements AutoCloseable {
         ModelSpec spec = Models.spec(model);
         manager = Engine.getInstance().newBaseManager();
         net = spec.create(spec.numClasses(), 3).initialize(manager, imageSize);
+        if (foldBatchNorm) {
+            net.optimizeForInference();
+        }
         SplittableRandom random = new SplittableRandom(SEED);
         float[] pixels = new float[batch * 3 * imageSize * imageSize];
         for (int i = 0; i < pixels.length; i++) {

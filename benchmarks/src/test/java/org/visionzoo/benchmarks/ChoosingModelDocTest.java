@@ -52,4 +52,20 @@ class ChoosingModelDocTest {
         assertThat(row).contains("| 123.4 | not measured | 900 |");
         assertThat(Files.readString(out)).contains("Server throughput**: `resnet18`");
     }
+
+    @Test
+    void guidanceSortsModelsByInputSizeAndSaysWhatWasMeasured() {
+        String empty = ChoosingModelDoc.guidance(Models.list(), java.util.Map.of());
+        String small = empty.lines().filter(l -> l.contains("**Small images")).findFirst().orElseThrow();
+        assertThat(small).contains("`resnet20`").contains("`densenet_bc_100_12`").doesNotContain("mobilenet_v1");
+        assertThat(empty).contains("**Server throughput**: not measured here");
+
+        BenchResult r = BenchResult.fromJson("{\"model\":\"resnet50\",\"mode\":\"eval\",\"batch\":32,"
+                + "\"image_size\":224,\"threads\":2,\"iterations\":1,\"images_per_second\":11.0,"
+                + "\"ms_per_batch\":2900,\"ms_per_batch_p10\":2900,\"ms_per_batch_p90\":2900,"
+                + "\"peak_rss_mb\":1200,\"engine\":\"x\"}");
+        String one = ChoosingModelDoc.guidance(Models.list(), java.util.Map.of(ChoosingModelDoc.key("resnet50", false), r));
+        assertThat(one).contains("`resnet50`, the most evaluation images/s measured here (11.0)")
+                .contains("of the 1 ImageNet models measured so far");
+    }
 }

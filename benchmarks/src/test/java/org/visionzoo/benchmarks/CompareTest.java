@@ -23,7 +23,39 @@ class CompareTest {
         assertThat(text).contains("-Dai.djl.offline=true").contains("-Dai.djl.pytorch.num_threads=3")
                 .contains("org.visionzoo.benchmarks.BenchMain " + args);
         assertThat(text).contains("MALLOC_MMAP_THRESHOLD_=").contains("MALLOC_TRIM_THRESHOLD_=")
-                .contains("MALLOC_TOP_PAD_=");
+                .contains("MALLOC_TOP_PAD_=").contains("MALLOC_ARENA_MAX=1");
+        assertThat(text).doesNotContain("--no-fold");
+    }
+
+    @Test
+    void allocatorIsPreloadedIntoBothSidesOrNamed() {
+        assertThat(Compare.environment("tcmalloc")).containsKey("LD_PRELOAD").doesNotContainKey("MALLOC_ARENA_MAX");
+        assertThat(Compare.environment("tcmalloc").get("LD_PRELOAD")).endsWith("libtcmalloc_minimal.so.4");
+        assertThat(Compare.environment("glibc")).containsEntry("MALLOC_ARENA_MAX", "1").doesNotContainKey("LD_PRELOAD");
+        assertThatThrownBy(() -> Compare.parse("--allocator", "mimalloc"))
+                .hasMessageContaining("--allocator must be glibc, tcmalloc or jemalloc");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = Compare.run(new String[] {"--dry-run", "--allocator", "tcmalloc"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(rc).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("# environment: ").contains("LD_PRELOAD=");
+    }
+
+    @Test
+    void noFoldReachesTheJavaSideOnly() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = Compare.run(new String[] {"--dry-run", "--no-fold", "--workload", "resnet18:eval:4:64"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(rc).isZero();
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        for (String line : lines) {
+            if (line.startsWith("python: ")) {
+                assertThat(line).doesNotContain("--no-fold");
+            } else if (line.startsWith("java:   ")) {
+                assertThat(line).endsWith("--json --no-fold");
+            }
+        }
+        assertThat(lines).anyMatch(l -> l.startsWith("java:   ")).anyMatch(l -> l.startsWith("python: "));
     }
 
     @Test

@@ -13,7 +13,10 @@ import ai.djl.util.PairList;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
 import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.NamedBlock;
+
+import java.util.List;
 
 /**
  * torchvision's {@code _DenseLayer}, the bottleneck ("B") layer: {@code norm1, relu1, conv1} (1x1
@@ -53,6 +56,12 @@ final class DenseLayer extends NamedBlock {
             out = consume(out, Dropout.dropout(out, dropRate, true).singletonOrThrow());
         }
         return new NDList(out);
+    }
+
+    @Override
+    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
+        return List.of(
+                new BatchNormFolding.Pair("conv1", "norm2"));
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.testing.Tolerance;
 import org.visionzoo.core.testing.TorchReference;
 import org.visionzoo.core.testing.TorchReference.Fixture;
@@ -57,6 +58,16 @@ class TorchvisionParityTest {
             NDArray input = manager.create(fixture.inputValues(), new Shape(fixture.inputShape()));
             float[] logits = Inference.logits(model, input).toFloatArray();
             Tolerance.assertAllClose(name + " logits", logits, fixture.expectedLogits());
+            if (variant == DenseNetVariant.DENSENET121 || variant == DenseNetVariant.DENSENET_BC_100_12) {
+                // Batch norms folded into the convolutions (each bottleneck's norm2): still the same.
+                ImageClassifier folded = variant.create(options.numClasses()).initialize(manager, 32);
+                Weights.load(folded, fixture.weights());
+                assertThat(BatchNormFolding.fold(folded))
+                        .as("one fold per dense layer (its norm2), plus the ImageNet stem's norm0")
+                        .isEqualTo(variant == DenseNetVariant.DENSENET121 ? 58 + 1 : 48);
+                Tolerance.assertAllClose(name + " folded", Inference.logits(folded, input).toFloatArray(),
+                        fixture.expectedLogits());
+            }
             if (variant != DenseNetVariant.DENSENET121 && variant != DenseNetVariant.DENSENET_BC_100_12) {
                 return; // the strict import above checked the same names; one round trip per stem
             }

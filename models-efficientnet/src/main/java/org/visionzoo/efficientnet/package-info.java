@@ -1,7 +1,17 @@
 /**
- * EfficientNet family (B0-B7, V2).
+ * The EfficientNet family: EfficientNet-B0 to B7 (Tan and Le, 2019, "EfficientNet: Rethinking
+ * Model Scaling for Convolutional Neural Networks", ICML, arXiv:1905.11946) and EfficientNetV2-S,
+ * -M and -L (Tan and Le, 2021, "EfficientNetV2: Smaller Models and Faster Training", ICML,
+ * arXiv:2104.00298), exactly as torchvision builds them, with compound scaling as an API: stage
+ * tables of {@link org.visionzoo.efficientnet.MBConvStage} and {@link
+ * org.visionzoo.efficientnet.FusedMBConvStage} rows, {@link org.visionzoo.efficientnet.Scaling}
+ * coefficients, and one builder that takes any of both.
  *
- * <p>Not implemented yet: this module is a placeholder in the build so that the layout is fixed from
- * the start.
+ * <pre>{@code
+ * EfficientNet b0 = EfficientNet.efficientnet_b0();
+ * EfficientNet custom = EfficientNet.builder().widthMult(1.1).depthMult(1.2).dropout(0.3)
+ *         .stochasticDepth(0.2).numClasses(10).build();
+ * EfficientNet v2s = EfficientNetVariant.EFFICIENTNET_V2_S.builder().numClasses(10).build();
+ * }</pre>
  */
 package org.visionzoo.efficientnet;

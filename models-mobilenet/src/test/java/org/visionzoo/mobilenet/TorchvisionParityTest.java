@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.model.ModelSummary;
 import org.visionzoo.core.testing.Tolerance;
 import org.visionzoo.core.testing.TorchReference;
@@ -106,6 +107,10 @@ class TorchvisionParityTest {
                 Path torchOut = TorchReference.check(c.torchName(), exported, fixture.input(), dir.resolve("roundtrip.npy"), options);
                 Tolerance.assertAllClose(c + " round trip", TorchReference.readFloats(torchOut), logits);
             }
+            // Batch norms folded into the convolutions: still torchvision's logits.
+            assertThat(BatchNormFolding.fold(model)).as("folded batch norms").isPositive();
+            Tolerance.assertAllClose(c + " folded", Inference.logits(model, input).toFloatArray(),
+                    fixture.expectedLogits());
         }
     }
 }

@@ -11,9 +11,12 @@ import ai.djl.util.PairList;
 
 import org.visionzoo.core.nn.ActivationBlock;
 import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.Init;
 import org.visionzoo.core.nn.Layers;
 import org.visionzoo.core.nn.NamedBlock;
+
+import java.util.List;
 
 /**
  * torchvision's {@code BasicBlock}: two 3x3 convolutions ({@code conv1} with the stride, {@code
@@ -44,6 +47,13 @@ final class BasicBlock extends NamedBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray out = applyChain(ps, x, training, conv1, bn1, ActivationBlock.RELU, conv2, bn2);
         return new NDList(ResNet.addAndRelu(out, x, downsample, ps, training));
+    }
+
+    @Override
+    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
+        return List.of(
+                new BatchNormFolding.Pair("conv1", "bn1"),
+                new BatchNormFolding.Pair("conv2", "bn2"));
     }
 
     @Override

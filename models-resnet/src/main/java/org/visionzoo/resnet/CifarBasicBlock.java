@@ -14,11 +14,13 @@ import ai.djl.util.PairList;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
 import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.Init;
 import org.visionzoo.core.nn.Layers;
 import org.visionzoo.core.nn.NamedBlock;
 
 import ai.djl.nn.Parameter;
+import java.util.List;
 
 /**
  * The basic block of the CIFAR ResNets (He et al., 2016, section 4.2) with the parameter-free
@@ -79,6 +81,13 @@ final class CifarBasicBlock extends NamedBlock {
                 return NDArrays.concat(new NDList(zeros, sub, zeros), 1);
             }
         }
+    }
+
+    @Override
+    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
+        return List.of(
+                new BatchNormFolding.Pair("conv1", "bn1"),
+                new BatchNormFolding.Pair("conv2", "bn2"));
     }
 
     @Override

@@ -9,11 +9,14 @@ import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.Init;
 import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Layers;
 import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
+
+import java.util.List;
 
 /**
  * The CIFAR ResNets of He et al., 2016, "Deep Residual Learning for Image Recognition", section
@@ -50,6 +53,12 @@ public final class CifarResNet extends ImageClassifier {
             add("layer" + (stage + 1), layer);
         }
         addHead();
+    }
+
+    @Override
+    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
+        return List.of(
+                new BatchNormFolding.Pair("conv1", "bn1"));
     }
 
     @Override

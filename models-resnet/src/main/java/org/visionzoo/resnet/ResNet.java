@@ -8,6 +8,7 @@ import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
+import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Layers;
 import org.visionzoo.core.nn.Ops;
@@ -16,6 +17,7 @@ import org.visionzoo.core.nn.Sequential;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.List;
 
 /**
  * ResNet, ResNeXt and Wide ResNet for ImageNet-style inputs, exactly as torchvision builds them.
@@ -189,6 +191,12 @@ public final class ResNet extends ImageClassifier {
                 config.widthPerGroup(),
                 dilation,
                 config.zeroInitResidual());
+    }
+
+    @Override
+    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
+        return List.of(
+                new BatchNormFolding.Pair("conv1", "bn1"));
     }
 
     @Override

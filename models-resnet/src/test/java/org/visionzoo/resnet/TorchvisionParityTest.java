@@ -26,7 +26,8 @@ import java.nio.file.Path;
  * PyTorch): torchref.py draws weights with non-trivial batch-norm statistics and an input and
  * computes the logits; the Java model imports the weights strictly and must agree within {@code
  * |java - torch| <= 1e-4 + 1e-3 |torch|}. The export round trip goes the other way: Java exports,
- * PyTorch loads with {@code strict=True} and must give the Java logits.
+ * PyTorch loads with {@code strict=True} and must give the Java logits. Folding the batch norms
+ * ({@code optimizeForInference}) must keep torchvision's logits.
  */
 class TorchvisionParityTest {
 
@@ -57,6 +58,11 @@ class TorchvisionParityTest {
             Weights.save(model, exported);
             Path torchOut = TorchReference.check(name, exported, fixture.input(), dir.resolve("roundtrip.npy"), options);
             Tolerance.assertAllClose(name + " round trip", TorchReference.readFloats(torchOut), logits);
+
+            // Batch norms folded into the convolutions: still torchvision's logits.
+            assertThat(model.optimizeForInference()).isSameAs(model);
+            Tolerance.assertAllClose(name + " folded", Inference.logits(model, input).toFloatArray(),
+                    fixture.expectedLogits());
         }
     }
 

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.visionzoo.benchmarks.BenchOptions;
 import org.visionzoo.benchmarks.Workload;
 
 /**
@@ -36,7 +37,7 @@ import org.visionzoo.benchmarks.Workload;
 public class EvalForwardBenchmark {
 
     /** The registered model name. */
-    @Param({"resnet18", "resnet50"})
+    @Param({"resnet18", "resnet50", "densenet121", "mobilenet_v3_large", "efficientnet_b0"})
     public String model;
 
     /** Images per forward pass. */
@@ -47,6 +48,10 @@ public class EvalForwardBenchmark {
     @Param({"224"})
     public int imageSize;
 
+    /** Fold the batch norms into the convolutions first ({@code optimizeForInference}). */
+    @Param({"true"})
+    public boolean fold;
+
     private Workload workload;
 
     /** Creates the state (JMH does). */
@@ -55,7 +60,8 @@ public class EvalForwardBenchmark {
     /** Builds the model and draws the batch, once per trial. */
     @Setup(Level.Trial)
     public void setUp() {
-        workload = Workload.eval(model, batch, imageSize).setUp();
+        workload = Workload.of(BenchOptions.of(model).withBatch(batch).withImageSize(imageSize)
+                .withFoldBatchNorm(fold)).setUp();
     }
 
     /**

@@ -37,7 +37,7 @@ import org.visionzoo.benchmarks.Workload;
 public class TrainStepBenchmark {
 
     /** The registered model name. */
-    @Param({"resnet18"})
+    @Param({"resnet18", "densenet121", "mobilenet_v3_large", "efficientnet_b0"})
     public String model;
 
     /** Images per step. */

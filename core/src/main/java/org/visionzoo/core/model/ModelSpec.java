@@ -12,7 +12,11 @@ import java.util.Objects;
  * @param name the registry name, torchvision's where torchvision has the model (e.g. {@code
  *     resnet50})
  * @param family the family (e.g. {@code ResNet})
- * @param imageSize the default (training and evaluation) input size
+ * @param imageSize the default (training and evaluation) input size: the side of the square
+ *     crop a model sees
+ * @param evalResize the size the shorter image side is resized to before the centre crop of
+ *     {@code imageSize} at evaluation (torchvision's {@code resize_size}, e.g. 256 for a 224 crop;
+ *     equal to {@code imageSize} where the whole resized image is used); {@code >= imageSize}
  * @param numClasses the default number of classes (1000 for ImageNet models, 10 for CIFAR ones)
  * @param inChannels the default number of input channels
  * @param params trainable parameters at the default class count, counted as PyTorch does
@@ -25,6 +29,7 @@ public record ModelSpec(
         String name,
         String family,
         int imageSize,
+        int evalResize,
         int numClasses,
         int inChannels,
         long params,
@@ -45,6 +50,50 @@ public record ModelSpec(
         if (imageSize <= 0 || numClasses <= 0 || inChannels <= 0 || params <= 0 || macs <= 0) {
             throw new IllegalArgumentException("model '" + name + "': sizes and counts must be > 0");
         }
+        if (evalResize < imageSize) {
+            throw new IllegalArgumentException("model '" + name + "': evalResize must be >= imageSize ("
+                    + imageSize + "), got " + evalResize);
+        }
+    }
+
+    /**
+     * An entry whose evaluation resize is {@link #defaultEvalResize(int)} of its image size (the
+     * constructor of the entries written before {@code evalResize} existed).
+     *
+     * @param name the registry name
+     * @param family the family
+     * @param imageSize the default input size
+     * @param numClasses the default number of classes
+     * @param inChannels the default number of input channels
+     * @param params trainable parameters at the default class count
+     * @param macs multiply-accumulates of one image at the default input size
+     * @param paper the paper
+     * @param factory builds the model
+     */
+    public ModelSpec(
+            String name,
+            String family,
+            int imageSize,
+            int numClasses,
+            int inChannels,
+            long params,
+            long macs,
+            String paper,
+            ModelFactory factory) {
+        this(name, family, imageSize, defaultEvalResize(imageSize), numClasses, inChannels, params,
+                macs, paper, factory);
+    }
+
+    /**
+     * torchvision's usual evaluation resize for a crop size: 256 for the 224 crop of its ImageNet
+     * classifiers (resize to 256, centre-crop 224), the crop size itself otherwise (no margin, as
+     * for 32x32 CIFAR inputs).
+     *
+     * @param imageSize the crop size
+     * @return the resize size
+     */
+    public static int defaultEvalResize(int imageSize) {
+        return imageSize == 224 ? 256 : imageSize;
     }
 
     /**

@@ -56,9 +56,11 @@ public enum Activation {
     }
 
     private static NDArray hardSigmoid(NDArray x) {
+        // Autograd keeps the divisor for the backward pass: see Ops.scalar.
         try (NDArray shifted = x.add(3f);
-                NDArray clipped = shifted.clip(0f, 6f)) {
-            return clipped.div(6f);
+                NDArray clipped = shifted.clip(0f, 6f);
+                NDArray six = Ops.scalar(x, 6f)) {
+            return clipped.div(six);
         }
     }
 }

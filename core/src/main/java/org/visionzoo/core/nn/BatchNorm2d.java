@@ -27,6 +27,7 @@ public final class BatchNorm2d extends ai.djl.nn.AbstractBlock {
     private final Parameter bias;
     private final Parameter runningMean;
     private final Parameter runningVar;
+    private boolean folded;
 
     /** A batch norm with PyTorch's defaults: eps 1e-5, momentum 0.1. */
     public BatchNorm2d() {
@@ -86,10 +87,57 @@ public final class BatchNorm2d extends ai.djl.nn.AbstractBlock {
         return weight;
     }
 
+    /**
+     * Whether {@link BatchNormFolding} has folded this batch norm into the convolution before it
+     * (it is then the identity, for inference only).
+     *
+     * @return true once folded
+     */
+    public boolean isFolded() {
+        return folded;
+    }
+
+    void markFolded() {
+        folded = true;
+    }
+
+    /**
+     * The running mean buffer.
+     *
+     * @return the {@code running_mean} parameter
+     */
+    Parameter runningMean() {
+        return runningMean;
+    }
+
+    /**
+     * The running variance buffer.
+     *
+     * @return the {@code running_var} parameter
+     */
+    Parameter runningVar() {
+        return runningVar;
+    }
+
+    /**
+     * The shift parameter.
+     *
+     * @return the {@code bias} parameter
+     */
+    Parameter bias() {
+        return bias;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        if (folded) {
+            if (training) {
+                throw new IllegalStateException(BatchNormFolding.TRAINING_MESSAGE);
+            }
+            return new NDList(x); // folded into the convolution before it
+        }
         var device = x.getDevice();
         return BatchNorm.batchNorm(
                 x,

@@ -59,15 +59,15 @@ public final class Layers {
                     "outChannels (" + outChannels + ") must be divisible by groups (" + groups + ")");
         }
         Conv2d conv =
-                Conv2d.builder()
-                        .setFilters(outChannels)
-                        .setKernelShape(new Shape(kernel, kernel))
-                        .optStride(new Shape(stride, stride))
-                        .optPadding(new Shape(padding, padding))
-                        .optDilation(new Shape(dilation, dilation))
-                        .optGroups(groups)
-                        .optBias(bias)
-                        .build();
+                new FoldableConv2d(
+                        Conv2d.builder()
+                                .setFilters(outChannels)
+                                .setKernelShape(new Shape(kernel, kernel))
+                                .optStride(new Shape(stride, stride))
+                                .optPadding(new Shape(padding, padding))
+                                .optDilation(new Shape(dilation, dilation))
+                                .optGroups(groups)
+                                .optBias(bias));
         conv.setInitializer(Init.kaimingNormalFanOut(), Parameter.Type.WEIGHT);
         if (bias) {
             conv.setInitializer(Init.ZEROS, Parameter.Type.BIAS);

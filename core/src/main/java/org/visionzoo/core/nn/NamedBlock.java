@@ -129,6 +129,19 @@ public abstract class NamedBlock extends AbstractBlock {
     }
 
     /**
+     * The (convolution, batch norm) pairs among this block's children that {@link
+     * BatchNormFolding} may fold: pairs where the forward pass feeds the convolution's output to
+     * the batch norm and to nothing else. Only convolutions made by {@link Layers#conv} can be
+     * folded. Blocks declare their pairs by overriding this; the default is none, {@link
+     * Sequential} finds them itself.
+     *
+     * @return the pairs, by module name
+     */
+    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
+        return List.of();
+    }
+
+    /**
      * Runs a single-input, single-output block.
      *
      * @param block the block

@@ -1,6 +1,7 @@
 package org.visionzoo.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 
 /** Parameter-free operations the families share. */
@@ -29,5 +30,20 @@ public final class Ops {
         try (NDArray pooled = Pool.globalAvgPool2d(x)) {
             return pooled.reshape(pooled.getShape().get(0), pooled.getShape().get(1), 1, 1);
         }
+    }
+
+    /**
+     * A 0-dimensional array holding {@code value}, allocated by libtorch itself, with {@code like}'s
+     * data type and device. Use it instead of a {@code Number} operand wherever autograd keeps the
+     * operand for the backward pass ({@code mul}, {@code div} of an array that requires a
+     * gradient): DJL makes a {@code Number} operand an array over a Java buffer and closes it at
+     * once, and the buffer may be reclaimed before backward reads it (a NaN or a crash, at random).
+     *
+     * @param like the array whose data type and device to use
+     * @param value the value
+     * @return the scalar array, owned by {@code like}'s manager
+     */
+    public static NDArray scalar(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, like.getDataType(), like.getDevice());
     }
 }

@@ -8,6 +8,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,6 +70,20 @@ public class Sequential extends NamedBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         Block[] blocks = namedChildren(this).stream().map(Map.Entry::getValue).toArray(Block[]::new);
         return new NDList(applyChain(ps, inputs.singletonOrThrow(), training, blocks));
+    }
+
+    /** Each convolution child directly followed by a batch norm child: the chain feeds one to the other. */
+    @Override
+    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
+        List<Map.Entry<String, Block>> children = namedChildren(this);
+        List<BatchNormFolding.Pair> pairs = new ArrayList<>();
+        for (int i = 0; i + 1 < children.size(); i++) {
+            if (children.get(i).getValue() instanceof FoldableConv2d
+                    && children.get(i + 1).getValue() instanceof BatchNorm2d) {
+                pairs.add(new BatchNormFolding.Pair(children.get(i).getKey(), children.get(i + 1).getKey()));
+            }
+        }
+        return pairs;
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.visionzoo.core.io.SafeTensors;
 import org.visionzoo.core.io.TensorData;
 import org.visionzoo.core.io.TensorFile;
 import org.visionzoo.core.model.GradMode;
+import org.visionzoo.core.nn.BatchNormFolding;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,6 +74,7 @@ public final class Weights {
      * @throws IllegalStateException if the model is not initialised
      */
     public static LoadReport load(Block model, Path file, LoadOptions options) throws IOException {
+        BatchNormFolding.requireUnfolded(model, "load weights into it");
         Map<String, Parameter> params = StateDict.parameters(model);
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             if (!e.getValue().isInitialized()) {
@@ -199,9 +201,11 @@ public final class Weights {
      *
      * @param model an initialised model
      * @return the tensors, in the model's order
-     * @throws IllegalStateException if a parameter is not initialised
+     * @throws IllegalStateException if a parameter is not initialised, or the model has been
+     *     optimized for inference ({@link BatchNormFolding})
      */
     public static List<TensorData> stateDict(Block model) {
+        BatchNormFolding.requireUnfolded(model, "export its weights");
         Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
         List<TensorData> tensors = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : StateDict.parameters(model).entrySet()) {
@@ -237,6 +241,7 @@ public final class Weights {
     public static LoadReport load(
             Block model, Path file, Map<String, TensorData> tensors, LoadOptions options)
             throws WeightsMismatchException {
+        BatchNormFolding.requireUnfolded(model, "load weights into it");
         Map<String, Parameter> params = StateDict.parameters(model);
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             if (!e.getValue().isInitialized()) {

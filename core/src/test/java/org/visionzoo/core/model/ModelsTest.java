@@ -61,5 +61,18 @@ class ModelsTest {
                 .hasMessageContaining("model name must match");
         assertThatThrownBy(() -> new ModelSpec("ok", "f", 0, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)))
                 .hasMessageContaining("must be > 0");
+        assertThatThrownBy(() -> new ModelSpec("ok", "f", 300, 299, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)))
+                .hasMessage("model 'ok': evalResize must be >= imageSize (300), got 299");
+    }
+
+    @Test
+    void evalResizeDefaultsToTorchvisionsRatioFor224AndToTheImageSizeOtherwise() {
+        assertThat(new ModelSpec("a", "f", 224, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)).evalResize()).isEqualTo(256);
+        assertThat(spec("b").evalResize()).isEqualTo(32);
+        ModelSpec explicit = new ModelSpec("c", "f", 300, 320, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n));
+        assertThat(explicit.imageSize()).isEqualTo(300);
+        assertThat(explicit.evalResize()).isEqualTo(320);
+        assertThat(ModelSpec.defaultEvalResize(224)).isEqualTo(256);
+        assertThat(ModelSpec.defaultEvalResize(240)).isEqualTo(240);
     }
 }

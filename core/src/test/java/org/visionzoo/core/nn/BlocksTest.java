@@ -52,6 +52,34 @@ class BlocksTest {
     }
 
     @Test
+    void hardActivationGradientsSurviveAGarbageCollectionBeforeBackward() {
+        // Regression: a Number operand kept by autograd lived in a Java buffer that a collection
+        // could reclaim before backward (random NaN in MobileNetV3 training). Scalars are libtorch's now.
+        float[] in = values(-4f, -2f, -0.5f, 0.5f, 2f, 4f);
+        for (int round = 0; round < 3; round++) {
+            NDArray x = manager.create(in);
+            x.setRequiresGradient(true);
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDArray y = Activation.HARD_SWISH.apply(x).sum();
+                for (int i = 0; i < 4; i++) {
+                    System.gc();
+                    java.nio.ByteBuffer junk = java.nio.ByteBuffer.allocateDirect(1 << 16);
+                    while (junk.remaining() >= 4) {
+                        junk.putFloat(Float.NaN);
+                    }
+                }
+                gc.backward(y);
+            }
+            float[] g = x.getGradient().toFloatArray();
+            for (int i = 0; i < in.length; i++) {
+                double v = in[i];
+                double expected = v <= -3 ? 0 : v >= 3 ? 1 : (2 * v + 3) / 6;
+                assertThat(g[i]).as("d hardswish / dx at %s", v).isCloseTo((float) expected, within(1e-6f));
+            }
+        }
+    }
+
+    @Test
     void stochasticDepthIsIdentityInEvaluation() {
         StochasticDepth sd = new StochasticDepth(0.5f, StochasticDepth.Mode.ROW);
         NDArray x = manager.ones(new Shape(4, 3, 2, 2));

@@ -48,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "libtorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads = 2;
 
+    @Option(names = "--no-fold", description = "Evaluation: do not fold the batch norms into the convolutions"
+            + " first (optimizeForInference); measures the model as built.")
+    boolean noFold;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -61,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
                     "--batch, --iterations and --threads must be >= 1, --warmup >= 0, --image-size >= 8");
         }
         BenchOptions options = new BenchOptions(entry.name(), batch, imageSize == null ? 0 : imageSize, train,
-                iterations, warmup, threads);
+                iterations, warmup, threads, !noFold);
         BenchResult result = Bench.run(options);
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? result.toJson() : result.toText());

@@ -104,6 +104,7 @@ final class EvalCommand implements Callable<Integer> {
             ImageClassifier net = entry.create(classes, d.channels());
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
+            net.optimizeForInference(); // batch norms folded: inference only from here
             r = Trainer.evaluate(net, loader);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -26,14 +26,17 @@ import java.util.Map;
         header = "List every registered model.",
         description = {
             "",
-            "Prints each model's name, family, default image size and class count, parameters"
-                    + " (counted as PyTorch does) and multiply-accumulates of one image at the"
-                    + " default size. Reads the registry only: no model is built.",
+            "Prints each model's name, family, default image size (the crop the model sees),"
+                    + " evaluation resize (the shorter side is resized to it before the centre"
+                    + " crop), class count, parameters (counted as PyTorch does) and"
+                    + " multiply-accumulates of one image at the default size. Reads the registry"
+                    + " only: no model is built.",
             ""
         },
         footerHeading = "%n",
         footer = {
-            "JSON fields: name, family, image_size, num_classes, in_channels, params, macs, paper.",
+            "JSON fields: name, family, image_size, eval_resize, num_classes, in_channels, params, macs,"
+                    + " paper.",
             "Example: zoo list --json | jq -r '.[] | select(.params < 5000000) | .name'",
             ""
         })
@@ -63,6 +66,7 @@ final class ListCommand implements Runnable {
             e.put("name", m.name());
             e.put("family", m.family());
             e.put("image_size", m.imageSize());
+            e.put("eval_resize", m.evalResize());
             e.put("num_classes", m.numClasses());
             e.put("in_channels", m.inChannels());
             e.put("params", m.params());
@@ -74,7 +78,7 @@ final class ListCommand implements Runnable {
     }
 
     static String toTable(List<ModelSpec> models) {
-        String[] header = {"NAME", "FAMILY", "SIZE", "CLASSES", "PARAMS", "MACS"};
+        String[] header = {"NAME", "FAMILY", "SIZE", "RESIZE", "CLASSES", "PARAMS", "MACS"};
         List<String[]> rows = new ArrayList<>();
         rows.add(header);
         for (ModelSpec m : models) {
@@ -83,6 +87,7 @@ final class ListCommand implements Runnable {
                         m.name(),
                         m.family(),
                         Integer.toString(m.imageSize()),
+                        Integer.toString(m.evalResize()),
                         Integer.toString(m.numClasses()),
                         Cli.count(m.params()),
                         ModelSummary.formatMacs(m.macs())
@@ -100,7 +105,7 @@ final class ListCommand implements Runnable {
             sb.append(String.format(
                     Locale.ROOT,
                     "%-" + widths[0] + "s  %-" + widths[1] + "s  %" + widths[2] + "s  %" + widths[3]
-                            + "s  %" + widths[4] + "s  %" + widths[5] + "s",
+                            + "s  %" + widths[4] + "s  %" + widths[5] + "s  %" + widths[6] + "s",
                     (Object[]) row).stripTrailing());
             sb.append(System.lineSeparator());
         }

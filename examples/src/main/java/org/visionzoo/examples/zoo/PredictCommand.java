@@ -113,6 +113,7 @@ final class PredictCommand implements Callable<Integer> {
             ImageClassifier net = entry.create(classes, channels);
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
+            net.optimizeForInference(); // batch norms folded: inference only from here
             for (int i = 0; i < inputs.size(); i++) {
                 Image img = inputs.get(i);
                 float[] p;

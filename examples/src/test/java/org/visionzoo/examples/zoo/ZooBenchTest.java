@@ -8,6 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import org.junit.jupiter.api.Test;
+import org.visionzoo.core.model.ModelSpec;
+import org.visionzoo.core.model.Models;
 import org.visionzoo.examples.zoo.ZooTest.Result;
 
 class ZooBenchTest {
@@ -30,6 +32,21 @@ class ZooBenchTest {
         Result text = zoo("bench", "--model", "resnet20", "--batch", 2, "--image-size", 32, "--iterations", 1,
                 "--warmup", 0);
         assertThat(text.out()).contains("resnet20").contains("images/s").contains("peak RSS");
+    }
+
+    @Test
+    void benchJsonWorksForEveryRegisteredModel() {
+        java.util.List<ModelSpec> all = Models.list();
+        assertThat(all).hasSizeGreaterThan(20);
+        for (ModelSpec m : all) {
+            Result r = zoo("bench", "--model", m.name(), "--batch", 1, "--image-size", 32, "--iterations", 1,
+                    "--warmup", 0, "--json");
+            assertThat(r.status()).as("%s: %s", m.name(), r.err()).isZero();
+            JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+            assertThat(o.get("model").getAsString()).isEqualTo(m.name());
+            assertThat(o.get("images_per_second").getAsDouble()).as(m.name()).isPositive();
+            assertThat(o.get("peak_rss_mb").getAsDouble()).as(m.name()).isPositive();
+        }
     }
 
     @Test

@@ -22,8 +22,20 @@ class ZooForwardParityTest {
     @TempDir Path dir;
 
     @ParameterizedTest
-    @CsvSource({"resnet50, 11, 70, 90, 5", "resnext50_32x4d, 3, 65, 65, 9", "resnet20, 10, 32, 32, 2",
-            "mobilenet_v2, 6, 72, 88, 13", "mobilenet_v3_small, 9, 80, 64, 17", "mobilenet_v3_large, 4, 64, 96, 19"})
+    @CsvSource({
+        "resnet50, 11, 70, 90, 5",
+        "resnext50_32x4d, 3, 65, 65, 9",
+        "resnet20, 10, 32, 32, 2",
+        "densenet121, 7, 61, 75, 21",
+        "densenet161, 5, 64, 48, 22",
+        "densenet169, 17, 57, 57, 23",
+        "densenet201, 3, 40, 72, 24",
+        "mobilenet_v2, 6, 72, 88, 13",
+        "mobilenet_v3_small, 9, 80, 64, 17",
+        "mobilenet_v3_large, 4, 64, 96, 19",
+        "efficientnet_b0, 5, 48, 56, 31",
+        "efficientnet_v2_s, 8, 40, 40, 32"
+    })
     void zooForwardMatchesTorchvision(String model, int classes, int height, int width, long seed) {
         Options options = Options.defaults().withNumClasses(classes).withSize(height, width).withBatch(2).withSeed(seed);
         Fixture fx = TorchReference.make(model, dir.resolve("fx"), options);

@@ -93,9 +93,9 @@ class ZooTest {
         Result r = zoo("list");
         assertThat(r.status()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).contains("NAME", "FAMILY", "PARAMS", "MACS");
+        assertThat(r.out()).contains("NAME", "FAMILY", "SIZE", "RESIZE", "PARAMS", "MACS");
         String resnet50 = r.out().lines().filter(l -> l.startsWith("resnet50 ")).findFirst().orElseThrow();
-        assertThat(resnet50).contains("ResNet", "224", "25,557,032", "4.09 G");
+        assertThat(resnet50).contains("ResNet", "25,557,032", "4.09 G").containsPattern(" 224 +256 +1000 ");
         for (ModelSpec spec : Models.list()) {
             assertThat(r.out()).containsPattern("(?m)^" + spec.name() + " ");
         }
@@ -110,7 +110,8 @@ class ZooTest {
         for (JsonElement e : array) {
             JsonObject o = e.getAsJsonObject();
             assertThat(o.keySet())
-                    .contains("name", "family", "params", "macs", "image_size", "num_classes", "paper");
+                    .contains("name", "family", "params", "macs", "image_size", "eval_resize", "num_classes", "paper");
+            assertThat(o.get("eval_resize").getAsInt()).isGreaterThanOrEqualTo(o.get("image_size").getAsInt());
             assertThat(o.get("params").getAsLong()).isPositive();
             assertThat(o.get("macs").getAsLong()).isPositive();
         }
@@ -122,6 +123,7 @@ class ZooTest {
         assertThat(resnet50.get("params").getAsLong()).isEqualTo(25_557_032L);
         assertThat(resnet50.get("family").getAsString()).isEqualTo("ResNet");
         assertThat(resnet50.get("image_size").getAsInt()).isEqualTo(224);
+        assertThat(resnet50.get("eval_resize").getAsInt()).isEqualTo(256);
         assertThat(resnet50.get("num_classes").getAsInt()).isEqualTo(1000);
     }
 

@@ -440,7 +440,13 @@ public final class Trainer implements AutoCloseable {
                             NDArray sum = hit.sum()) {
                         correct += sum.toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
                     }
-                    gc.backward(n == 1 ? l : l.mul((float) k / batch.size()));
+                    if (n == 1) {
+                        gc.backward(l);
+                    } else {
+                        try (NDArray share = org.visionzoo.core.nn.Ops.scalar(l, (float) k / batch.size())) {
+                            gc.backward(l.mul(share)); // a libtorch-owned scalar: see Ops.scalar
+                        }
+                    }
                     start += k;
                 }
             }

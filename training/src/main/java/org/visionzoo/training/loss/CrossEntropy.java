@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.visionzoo.core.nn.Ops;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -162,8 +163,9 @@ public final class CrossEntropy {
         }
         NDArray smooth = reduce(temps.add(temps.add(logp.sum(new int[] {1})).neg()), temps);
         // torch: (1 - eps) * nll + smooth * (eps / K)
-        NDArray a = temps.add(nll.mul(1f - labelSmoothing));
-        NDArray b = temps.add(smooth.mul((float) ((double) labelSmoothing / k)));
+        // Scalars libtorch owns: autograd keeps a mul operand for backward (Ops.scalar).
+        NDArray a = temps.add(nll.mul(temps.add(Ops.scalar(nll, 1f - labelSmoothing))));
+        NDArray b = temps.add(smooth.mul(temps.add(Ops.scalar(smooth, (float) ((double) labelSmoothing / k)))));
         return a.add(b);
     }
 
@@ -183,7 +185,8 @@ public final class CrossEntropy {
                 return temps.add(prod.sum()).neg();
             case MEAN:
             default:
-                return temps.add(temps.add(prod.sum()).neg()).div((float) n);
+                NDArray total = temps.add(temps.add(prod.sum()).neg());
+                return total.div(temps.add(Ops.scalar(total, (float) n)));
         }
     }
 

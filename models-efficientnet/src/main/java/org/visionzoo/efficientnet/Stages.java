@@ -1,0 +1,77 @@
+package org.visionzoo.efficientnet;
+
+import org.visionzoo.core.nn.Layers;
+
+/** Validation and torchvision's scaling rules, shared by the {@link Stage} rows. */
+final class Stages {
+
+    /** The largest channel or layer count a scaled row may have. */
+    static final int MAX = 1 << 20;
+
+    private Stages() {}
+
+    /**
+     * torchvision's {@code adjust_channels}: {@code makeDivisible(channels * widthMult, 8)}.
+     *
+     * @param channels unscaled channels
+     * @param widthMult the width multiplier
+     * @return the scaled channels
+     */
+    static int scaleChannels(int channels, double widthMult) {
+        double scaled = channels * widthMult;
+        if (scaled > MAX) {
+            throw new IllegalArgumentException(
+                    "widthMult " + widthMult + " makes " + channels + " channels " + (long) scaled
+                            + ", more than " + MAX);
+        }
+        return Layers.makeDivisible(scaled, 8);
+    }
+
+    /**
+     * torchvision's {@code adjust_depth}: {@code ceil(layers * depthMult)}.
+     *
+     * @param layers unscaled number of blocks
+     * @param depthMult the depth multiplier
+     * @return the scaled number of blocks
+     */
+    static int scaleLayers(int layers, double depthMult) {
+        double scaled = Math.ceil(layers * depthMult);
+        if (scaled > MAX) {
+            throw new IllegalArgumentException(
+                    "depthMult " + depthMult + " makes " + layers + " layers " + (long) scaled
+                            + ", more than " + MAX);
+        }
+        return (int) scaled;
+    }
+
+    /** Checks a multiplier; the message names it. */
+    static double checkMultiplier(String field, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(field + " must be > 0 and finite, got " + value);
+        }
+        return value;
+    }
+
+    /** Validates the fields shared by both kinds of row. */
+    static void validate(
+            double expandRatio, int kernel, int stride, int inChannels, int outChannels, int layers) {
+        if (!(expandRatio > 0) || Double.isInfinite(expandRatio)) {
+            throw new IllegalArgumentException("expandRatio must be > 0 and finite, got " + expandRatio);
+        }
+        if (kernel < 1 || kernel % 2 == 0) {
+            throw new IllegalArgumentException("kernel must be odd and >= 1, got " + kernel);
+        }
+        if (stride != 1 && stride != 2) {
+            throw new IllegalArgumentException("stride must be 1 or 2, got " + stride);
+        }
+        if (inChannels < 1) {
+            throw new IllegalArgumentException("inChannels must be >= 1, got " + inChannels);
+        }
+        if (outChannels < 1) {
+            throw new IllegalArgumentException("outChannels must be >= 1, got " + outChannels);
+        }
+        if (layers < 1) {
+            throw new IllegalArgumentException("layers must be >= 1, got " + layers);
+        }
+    }
+}
