@@ -93,8 +93,12 @@ class TorchvisionParityTest {
 
     @Test
     void grayscaleStemMatchesTorchvision() throws IOException {
-        // torchref.py --in-channels 1 replaces torchvision's first convolution, features.0.0
-        Options options = Options.defaults().withNumClasses(10).withImageSize(28).withBatch(2).withSeed(12).withInChannels(1);
+        // torchref.py --in-channels 1 replaces torchvision's first convolution, features.0.0.
+        // Seed 15: torchvision's own float32 logits on it are within 0.14 of the tolerance of its
+        // float64 ones (contiguous or channels-last). Seed 12 was ill-conditioned at 28x28 (1.4x
+        // the tolerance between torchvision's float32 and float64; 3.9x between its own
+        // contiguous and channels-last runs), so any change of summation order failed it.
+        Options options = Options.defaults().withNumClasses(10).withImageSize(28).withBatch(2).withSeed(15).withInChannels(1);
         Fixture fixture = TorchReference.make("efficientnet_b0", dir, options);
         try (NDManager manager = NDManager.newBaseManager()) {
             ImageClassifier model = EfficientNetVariant.EFFICIENTNET_B0.create(10, 1);

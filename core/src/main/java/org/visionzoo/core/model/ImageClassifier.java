@@ -13,10 +13,12 @@ import ai.djl.util.PairList;
 
 import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.NamedBlock;
+import org.visionzoo.core.nn.Ops;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The contract every VisionZoo model implements: a backbone that maps an image batch {@code (N, C,
@@ -39,6 +41,7 @@ public abstract class ImageClassifier extends NamedBlock {
     private final int inChannels;
     private final int featureDim;
     private int numClasses;
+    private MemoryFormat memoryFormat = MemoryFormat.AUTO;
 
     /**
      * Creates the classifier; subclasses add their children (the head last, via {@link
@@ -70,7 +73,8 @@ public abstract class ImageClassifier extends NamedBlock {
     protected abstract Block newHead(int numClasses);
 
     /**
-     * Runs the backbone: {@code (N, C, H, W)} to pooled features {@code (N, featureDim)}.
+     * Runs the backbone: {@code (N, C, H, W)} to pooled features {@code (N, featureDim)}, in the
+     * memory order of its input; {@link #features} converts to the model's memory format first.
      *
      * @param ps the parameter store
      * @param x the input batch, left open
@@ -187,6 +191,28 @@ public abstract class ImageClassifier extends NamedBlock {
     }
 
     /**
+     * Sets the memory order the forward pass runs in (default {@link MemoryFormat#AUTO}:
+     * channels-last on the CPU). Results are the same up to float rounding; set {@link
+     * MemoryFormat#CONTIGUOUS} to measure the difference or to keep libtorch from converting.
+     *
+     * @param format the memory order
+     * @return this
+     */
+    public ImageClassifier memoryFormat(MemoryFormat format) {
+        this.memoryFormat = Objects.requireNonNull(format, "format");
+        return this;
+    }
+
+    /**
+     * Returns the memory order the forward pass runs in.
+     *
+     * @return the memory format
+     */
+    public MemoryFormat memoryFormat() {
+        return memoryFormat;
+    }
+
+    /**
      * Prepares the model for inference only, for speed: folds each batch norm into the convolution
      * before it ({@link BatchNormFolding}), which removes a pass over the activations per folded
      * layer and gives the same logits up to float rounding. One-way: the folded model cannot be
@@ -226,12 +252,33 @@ public abstract class ImageClassifier extends NamedBlock {
         return null;
     }
 
+    /**
+     * The pooled features {@code (N, featureDim)} of a batch: {@link #forwardFeatures} in the
+     * model's {@linkplain #memoryFormat() memory format}. The input is left open.
+     *
+     * @param ps the parameter store
+     * @param x the batch {@code (N, C, H, W)}
+     * @param training whether this is a training pass
+     * @return the features, a new array
+     * @throws IllegalArgumentException if the input is not 4-dimensional with the model's channels
+     */
+    public final NDArray features(ParameterStore ps, NDArray x, boolean training) {
+        checkInput(x.getShape());
+        if (!memoryFormat.channelsLastOn(x.getDevice())) {
+            return forwardFeatures(ps, x, training);
+        }
+        NDArray cl = Ops.channelsLast(x);
+        NDArray features = forwardFeatures(ps, cl, training);
+        if (features != cl) {
+            cl.close();
+        }
+        return features;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        checkInput(x.getShape());
-        NDArray features = forwardFeatures(ps, x, training);
+        NDArray features = features(ps, inputs.singletonOrThrow(), training);
         NDArray logits = apply(head(), ps, features, training);
         return new NDList(consume(features, logits));
     }

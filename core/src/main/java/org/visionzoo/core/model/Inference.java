@@ -53,7 +53,7 @@ public final class Inference {
      * @return the features, attached to the input's manager
      */
     public static NDArray features(ImageClassifier model, NDArray input) {
-        return run(input, (ps, x) -> model.forwardFeatures(ps, x, false));
+        return run(input, (ps, x) -> model.features(ps, x, false));
     }
 
     private interface Pass {

@@ -46,4 +46,20 @@ public final class Ops {
     public static NDArray scalar(NDArray like, float value) {
         return like.getManager().full(new Shape(), value, like.getDataType(), like.getDevice());
     }
+
+    /**
+     * The same values in channels-last memory order: an {@code (N, C, H, W)} array whose strides
+     * make C the fastest-moving dimension (PyTorch's {@code torch.channels_last}).
+     *
+     * @param x a 4-dimensional array; left open
+     * @return a new array
+     */
+    public static NDArray channelsLast(NDArray x) {
+        long[] s = x.getShape().getShape();
+        try (NDArray nhwc = x.transpose(0, 2, 3, 1);
+                NDArray flat = nhwc.reshape(-1);
+                NDArray packed = flat.reshape(s[0], s[2], s[3], s[1])) {
+            return packed.transpose(0, 3, 1, 2);
+        }
+    }
 }

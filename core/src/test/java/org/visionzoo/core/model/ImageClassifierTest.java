@@ -2,12 +2,15 @@ package org.visionzoo.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
@@ -16,6 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.visionzoo.core.TinyNet;
 import org.visionzoo.core.testing.ProcessMemory;
+
+import java.util.ArrayList;
+import java.util.List;
 
 
 class ImageClassifierTest {
@@ -139,5 +145,49 @@ class ImageClassifierTest {
                 assertThat(p.getValue().getArray().getGradient().abs().sum().getFloat()).as(p.getKey()).isGreaterThan(0f);
             }
         }
+    }
+
+    @Test
+    void memoryFormatsGiveTheSameLogitsAndGradients() {
+        TinyNet net = new TinyNet(7);
+        net.initialize(manager, 24);
+        assertThat(net.memoryFormat()).isEqualTo(MemoryFormat.AUTO);
+        NDArray x = manager.randomNormal(new Shape(4, 3, 23, 19));
+        // Evaluation first: a training pass updates the running statistics.
+        assertClose(
+                Inference.logits(net.memoryFormat(MemoryFormat.CHANNELS_LAST), x).toFloatArray(),
+                Inference.logits(net.memoryFormat(MemoryFormat.CONTIGUOUS), x).toFloatArray());
+        assertClose(
+                gradients(net.memoryFormat(MemoryFormat.CHANNELS_LAST), x),
+                gradients(net.memoryFormat(MemoryFormat.CONTIGUOUS), x));
+    }
+
+    private static void assertClose(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).as("value %d", i).isCloseTo(expected[i], within(1e-4f + 1e-4f * Math.abs(expected[i])));
+        }
+    }
+
+    /** The training gradients of every parameter, flattened; they are zeroed afterwards. */
+    private float[] gradients(ImageClassifier net, NDArray x) {
+        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+            NDArray y = net.forward(new ParameterStore(manager, false), new NDList(x), true).singletonOrThrow();
+            gc.backward(y.square().sum());
+        }
+        List<NDArray> grads = new ArrayList<>();
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                grads.add(p.getValue().getArray().getGradient().flatten());
+            }
+        }
+        float[] flat = NDArrays.concat(new NDList(grads)).toFloatArray();
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                NDArray g = p.getValue().getArray().getGradient();
+                g.subi(g);
+            }
+        }
+        return flat;
     }
 }
