@@ -14,7 +14,11 @@ class count (1000, or 10 for the CIFAR ResNets and DenseNet-BC); labels are draw
 
 Usage:
   /usr/bin/python3 benchmarks/python/bench.py --model NAME [--batch B] [--image-size S] [--train]
-      [--iterations N] [--warmup W] [--threads T] [--json]
+      [--iterations N] [--warmup W] [--threads T] [--channels-last] [--json]
+
+--channels-last runs the model and the batch in torch.channels_last memory order
+(model.to(memory_format=...)), which PyTorch users opt into; the default is PyTorch's own default,
+contiguous NCHW.
 
 Peak RSS is VmHWM from /proc/self/status (ru_maxrss where there is none), in MiB.
 """
@@ -74,6 +78,7 @@ def parse(argv):
     p.add_argument("--iterations", type=int, default=10)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--channels-last", action="store_true")
     p.add_argument("--json", action="store_true")
     a = p.parse_args(argv)
     for name in ("batch", "iterations", "threads"):
@@ -94,6 +99,9 @@ def run(a):
     classes = num_classes(model)
     x = torch.randn(a.batch, 3, size, size)
     y = torch.randint(0, classes, (a.batch,))
+    if a.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
     if a.train:
         model.train()
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
@@ -133,7 +141,8 @@ def run(a):
         "ms_per_batch_p10": round(percentile(ms, 10), 3),
         "ms_per_batch_p90": round(percentile(ms, 90), 3),
         "peak_rss_mb": round(peak_rss_mb(), 3),
-        "engine": "PyTorch %s eager (torchvision %s)" % (torch.__version__, torchref.torchvision.__version__),
+        "engine": "PyTorch %s eager (torchvision %s)%s" % (torch.__version__, torchref.torchvision.__version__,
+                                                          ", channels-last" if a.channels_last else ""),
         "ms_per_iteration": [round(v, 3) for v in ms],
     }
 

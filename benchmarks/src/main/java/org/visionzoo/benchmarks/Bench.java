@@ -56,7 +56,8 @@ public final class Bench {
         if (Float.isNaN(check)) {
             throw new IllegalStateException(o.model() + " " + o.mode() + " produced NaN");
         }
-        String how = o.train() ? engine : engine + (o.foldBatchNorm() ? ", batch norms folded" : ", batch norms not folded");
+        String how = engine + (o.channelsLast() ? ", channels-last" : ", contiguous NCHW")
+                + (o.train() ? "" : o.foldBatchNorm() ? ", batch norms folded" : ", batch norms not folded");
         return BenchResult.of(o, imageSize, ms, peakRssMb(), how);
     }
 

@@ -19,7 +19,7 @@ public final class BenchMain {
 
     /** The usage text. */
     public static final String USAGE = "usage: BenchMain --model NAME [--batch B] [--image-size S] [--train]"
-            + " [--iterations N] [--warmup W] [--threads T] [--no-fold] [--json]";
+            + " [--iterations N] [--warmup W] [--threads T] [--no-fold] [--contiguous] [--json]";
 
     private BenchMain() {}
 
@@ -102,6 +102,7 @@ public final class BenchMain {
                 case "--threads" -> o = o.withThreads(positive(list, i++));
                 case "--train" -> o = o.withTrain(true);
                 case "--no-fold" -> o = o.withFoldBatchNorm(false);
+                case "--contiguous" -> o = o.withChannelsLast(false);
                 case "--json" -> json = true;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
@@ -110,7 +111,7 @@ public final class BenchMain {
             throw new IllegalArgumentException("--model is required");
         }
         return new Args(new BenchOptions(model, o.batch(), o.imageSize(), o.train(), o.iterations(), o.warmup(),
-                o.threads(), o.foldBatchNorm()), json);
+                o.threads(), o.foldBatchNorm(), o.channelsLast()), json);
     }
 
     static String value(List<String> args, int i) {

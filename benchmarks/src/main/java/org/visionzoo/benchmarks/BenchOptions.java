@@ -23,6 +23,10 @@ import org.visionzoo.core.model.Models;
  * @param foldBatchNorm evaluation only: fold the batch norms into the convolutions first ({@link
  *     org.visionzoo.core.model.ImageClassifier#optimizeForInference()}, the default), as a serving
  *     application would; {@code false} measures the model as built
+ * @param channelsLast run the model in its default memory order, channels-last on the CPU ({@link
+ *     org.visionzoo.core.model.MemoryFormat#AUTO}, the default); {@code false} runs it in
+ *     contiguous NCHW order ({@link org.visionzoo.core.model.MemoryFormat#CONTIGUOUS}), as
+ *     PyTorch eager does by default
  */
 public record BenchOptions(
         String model,
@@ -32,7 +36,8 @@ public record BenchOptions(
         int iterations,
         int warmup,
         int threads,
-        boolean foldBatchNorm) {
+        boolean foldBatchNorm,
+        boolean channelsLast) {
 
     /** The default batch size. */
     public static final int DEFAULT_BATCH = 32;
@@ -74,7 +79,7 @@ public record BenchOptions(
      * @return the options
      */
     public static BenchOptions of(String model) {
-        return new BenchOptions(model, DEFAULT_BATCH, 0, false, DEFAULT_ITERATIONS, DEFAULT_WARMUP, DEFAULT_THREADS, true);
+        return new BenchOptions(model, DEFAULT_BATCH, 0, false, DEFAULT_ITERATIONS, DEFAULT_WARMUP, DEFAULT_THREADS, true, true);
     }
 
     /**
@@ -103,7 +108,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withBatch(int b) {
-        return new BenchOptions(model, b, imageSize, train, iterations, warmup, threads, foldBatchNorm);
+        return new BenchOptions(model, b, imageSize, train, iterations, warmup, threads, foldBatchNorm, channelsLast);
     }
 
     /**
@@ -113,7 +118,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withImageSize(int s) {
-        return new BenchOptions(model, batch, s, train, iterations, warmup, threads, foldBatchNorm);
+        return new BenchOptions(model, batch, s, train, iterations, warmup, threads, foldBatchNorm, channelsLast);
     }
 
     /**
@@ -123,7 +128,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withTrain(boolean t) {
-        return new BenchOptions(model, batch, imageSize, t, iterations, warmup, threads, foldBatchNorm);
+        return new BenchOptions(model, batch, imageSize, t, iterations, warmup, threads, foldBatchNorm, channelsLast);
     }
 
     /**
@@ -133,7 +138,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withIterations(int n) {
-        return new BenchOptions(model, batch, imageSize, train, n, warmup, threads, foldBatchNorm);
+        return new BenchOptions(model, batch, imageSize, train, n, warmup, threads, foldBatchNorm, channelsLast);
     }
 
     /**
@@ -143,7 +148,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withWarmup(int w) {
-        return new BenchOptions(model, batch, imageSize, train, iterations, w, threads, foldBatchNorm);
+        return new BenchOptions(model, batch, imageSize, train, iterations, w, threads, foldBatchNorm, channelsLast);
     }
 
     /**
@@ -153,7 +158,7 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withThreads(int t) {
-        return new BenchOptions(model, batch, imageSize, train, iterations, warmup, t, foldBatchNorm);
+        return new BenchOptions(model, batch, imageSize, train, iterations, warmup, t, foldBatchNorm, channelsLast);
     }
 
     /**
@@ -163,6 +168,17 @@ public record BenchOptions(
      * @return the copy
      */
     public BenchOptions withFoldBatchNorm(boolean fold) {
-        return new BenchOptions(model, batch, imageSize, train, iterations, warmup, threads, fold);
+        return new BenchOptions(model, batch, imageSize, train, iterations, warmup, threads, fold, channelsLast);
+    }
+
+    /**
+     * Returns a copy that runs the model channels-last (its default on the CPU) or in contiguous
+     * NCHW order.
+     *
+     * @param channelsLast whether to run channels-last
+     * @return the copy
+     */
+    public BenchOptions withChannelsLast(boolean channelsLast) {
+        return new BenchOptions(model, batch, imageSize, train, iterations, warmup, threads, foldBatchNorm, channelsLast);
     }
 }

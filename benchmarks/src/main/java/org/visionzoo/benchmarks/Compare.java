@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * java -cp benchmarks/target/benchmarks.jar org.visionzoo.benchmarks.Compare [--rounds R]
  *     [--iterations N] [--warmup W] [--threads T] [--out FILE] [--json-out FILE]
  *     [--workload model:eval|train:batch:size]... [--python PY] [--script bench.py] [--dry-run]
- *     [--no-fold] [--allocator glibc|tcmalloc|jemalloc]
+ *     [--no-fold] [--contiguous] [--pytorch-channels-last] [--allocator glibc|tcmalloc|jemalloc]
  * </pre>
  *
  * <p>Each round runs every workload once on each side; odd rounds start with PyTorch, even ones
@@ -126,6 +126,8 @@ public final class Compare {
         Path jsonOut;
         boolean dryRun;
         boolean noFold;
+        boolean contiguous;
+        boolean pytorchChannelsLast;
         String allocator = "glibc";
         String python = "/usr/bin/python3";
         Path script;
@@ -224,6 +226,8 @@ public final class Compare {
                 case "--script" -> c.script = Path.of(BenchMain.value(list, i++));
                 case "--dry-run" -> c.dryRun = true;
                 case "--no-fold" -> c.noFold = true;
+                case "--contiguous" -> c.contiguous = true;
+                case "--pytorch-channels-last" -> c.pytorchChannelsLast = true;
                 case "--allocator" -> c.allocator = BenchMain.value(list, i++);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
@@ -261,12 +265,18 @@ public final class Compare {
         if (c.noFold) {
             cmd.add("--no-fold");
         }
+        if (c.contiguous) {
+            cmd.add("--contiguous");
+        }
         return cmd;
     }
 
     static List<String> pythonCommand(Config c, Spec s) {
         List<String> cmd = new ArrayList<>(List.of(c.python, c.script.toString()));
         cmd.addAll(s.args(c));
+        if (c.pytorchChannelsLast) {
+            cmd.add("--channels-last");
+        }
         return cmd;
     }
 

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import java.util.SplittableRandom;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.model.MemoryFormat;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.model.Models;
 import org.visionzoo.training.loss.CrossEntropy;
@@ -55,6 +56,7 @@ public final class Workload implements AutoCloseable {
     private final int batch;
     private final int imageSize;
     private final boolean foldBatchNorm;
+    private final MemoryFormat memoryFormat;
 
     private NDManager manager;
     private ImageClassifier net;
@@ -63,7 +65,8 @@ public final class Workload implements AutoCloseable {
     private Optimizer optimizer;
     private CrossEntropy loss;
 
-    private Workload(String model, boolean train, int batch, int imageSize, boolean foldBatchNorm) {
+    private Workload(
+            String model, boolean train, int batch, int imageSize, boolean foldBatchNorm, MemoryFormat memoryFormat) {
         ModelSpec spec = Models.spec(model);
         if (batch <= 0) {
             throw new IllegalArgumentException("batch must be > 0, got " + batch);
@@ -73,6 +76,7 @@ public final class Workload implements AutoCloseable {
         this.batch = batch;
         this.imageSize = imageSize > 0 ? imageSize : spec.imageSize();
         this.foldBatchNorm = foldBatchNorm && !train;
+        this.memoryFormat = memoryFormat;
     }
 
     /**
@@ -86,7 +90,7 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown model or a bad size
      */
     public static Workload eval(String model, int batch, int imageSize) {
-        return new Workload(model, false, batch, imageSize, true);
+        return new Workload(model, false, batch, imageSize, true, MemoryFormat.AUTO);
     }
 
     /**
@@ -99,7 +103,7 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown model or a bad size
      */
     public static Workload train(String model, int batch, int imageSize) {
-        return new Workload(model, true, batch, imageSize, false);
+        return new Workload(model, true, batch, imageSize, false, MemoryFormat.AUTO);
     }
 
     /**
@@ -109,7 +113,8 @@ public final class Workload implements AutoCloseable {
      * @return the workload, not set up yet
      */
     public static Workload of(BenchOptions o) {
-        return new Workload(o.model(), o.train(), o.batch(), o.imageSize(), o.foldBatchNorm());
+        return new Workload(o.model(), o.train(), o.batch(), o.imageSize(), o.foldBatchNorm(),
+                o.channelsLast() ? MemoryFormat.AUTO : MemoryFormat.CONTIGUOUS);
     }
 
     /**
@@ -126,6 +131,7 @@ public final class Workload implements AutoCloseable {
         ModelSpec spec = Models.spec(model);
         manager = Engine.getInstance().newBaseManager();
         net = spec.create(spec.numClasses(), 3).initialize(manager, imageSize);
+        net.memoryFormat(memoryFormat);
         if (foldBatchNorm) {
             net.optimizeForInference();
         }

@@ -14,10 +14,12 @@ class BenchMainTest {
     void parsesEveryOption() {
         BenchMain.Args a = BenchMain.parse("--model", "resnet18", "--batch", "8", "--image-size", "64", "--train",
                 "--iterations", "4", "--warmup", "0", "--threads", "1", "--json");
-        assertThat(a.options()).isEqualTo(new BenchOptions("resnet18", 8, 64, true, 4, 0, 1, true));
+        assertThat(a.options()).isEqualTo(new BenchOptions("resnet18", 8, 64, true, 4, 0, 1, true, true));
         assertThat(a.json()).isTrue();
         assertThat(BenchMain.parse("--model", "resnet50").options()).isEqualTo(BenchOptions.of("resnet50"));
         assertThat(BenchMain.parse("--model", "resnet50", "--no-fold").options().foldBatchNorm()).isFalse();
+        assertThat(BenchMain.parse("--model", "resnet50").options().channelsLast()).isTrue();
+        assertThat(BenchMain.parse("--model", "resnet50", "--contiguous").options().channelsLast()).isFalse();
         assertThat(BenchOptions.of("resnet50").foldBatchNorm()).as("folded by default").isTrue();
     }
 

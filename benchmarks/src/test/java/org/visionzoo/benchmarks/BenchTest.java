@@ -21,8 +21,9 @@ class BenchTest {
         assertThat(r.msPerBatch()).isBetween(r.msPerBatchP10(), r.msPerBatchP90());
         assertThat(r.imagesPerSecond()).isCloseTo(2 * 1000.0 / r.msPerBatch(), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.peakRssMb()).isGreaterThan(10);
-        assertThat(r.engine()).startsWith("PyTorch ").contains("DJL").endsWith(", batch norms folded");
-        assertThat(Bench.run(SMALL.withFoldBatchNorm(false)).engine()).endsWith(", batch norms not folded");
+        assertThat(r.engine()).startsWith("PyTorch ").contains("DJL").endsWith(", channels-last, batch norms folded");
+        assertThat(Bench.run(SMALL.withFoldBatchNorm(false).withChannelsLast(false)).engine())
+                .endsWith(", contiguous NCHW, batch norms not folded");
 
         JsonObject json = JsonParser.parseString(r.toJson()).getAsJsonObject();
         assertThat(json.keySet()).contains("model", "mode", "batch", "image_size", "threads", "iterations",

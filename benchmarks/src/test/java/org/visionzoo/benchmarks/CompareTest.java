@@ -42,20 +42,31 @@ class CompareTest {
     }
 
     @Test
-    void noFoldReachesTheJavaSideOnly() {
+    void noFoldAndContiguousReachTheJavaSideOnly() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc = Compare.run(new String[] {"--dry-run", "--no-fold", "--workload", "resnet18:eval:4:64"},
+        int rc = Compare.run(new String[] {"--dry-run", "--no-fold", "--contiguous", "--workload", "resnet18:eval:4:64"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertThat(rc).isZero();
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
         for (String line : lines) {
             if (line.startsWith("python: ")) {
-                assertThat(line).doesNotContain("--no-fold");
+                assertThat(line).doesNotContain("--no-fold").doesNotContain("--contiguous");
             } else if (line.startsWith("java:   ")) {
-                assertThat(line).endsWith("--json --no-fold");
+                assertThat(line).endsWith("--json --no-fold --contiguous");
             }
         }
         assertThat(lines).anyMatch(l -> l.startsWith("java:   ")).anyMatch(l -> l.startsWith("python: "));
+    }
+
+    @Test
+    void pytorchChannelsLastReachesThePythonSideOnly() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = Compare.run(new String[] {"--dry-run", "--pytorch-channels-last", "--workload", "resnet18:train:4:64"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(rc).isZero();
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).anyMatch(l -> l.startsWith("python: ") && l.endsWith("--json --channels-last"))
+                .noneMatch(l -> l.startsWith("java:   ") && l.contains("channels-last"));
     }
 
     @Test

@@ -36,4 +36,20 @@ class PythonBenchTest {
         assertThat(r.engine()).startsWith("PyTorch ").contains("eager");
         assertThat(Files.readString(script)).contains("torch.no_grad()");
     }
+
+    @Test
+    void benchPyRunsChannelsLastOnRequest() throws Exception {
+        String python = System.getProperty("visionzoo.python", "/usr/bin/python3");
+        Process p = new ProcessBuilder(List.of(python, "python/bench.py", "--model", "resnet20", "--batch", "2",
+                "--image-size", "32", "--iterations", "1", "--warmup", "0", "--threads", "1", "--train",
+                "--channels-last", "--json"))
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("bench.py output:%n%s", out).isZero();
+        BenchResult r = BenchResult.fromJson(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        assertThat(r.mode()).isEqualTo("train");
+        assertThat(r.engine()).endsWith(", channels-last");
+    }
 }

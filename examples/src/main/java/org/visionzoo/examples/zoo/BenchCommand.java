@@ -52,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
             + " first (optimizeForInference); measures the model as built.")
     boolean noFold;
 
+    @Option(names = "--contiguous", description = "Run the model in contiguous NCHW order instead of its"
+            + " default channels-last order on the CPU (MemoryFormat.CONTIGUOUS), as PyTorch eager runs by default.")
+    boolean contiguous;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -65,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
                     "--batch, --iterations and --threads must be >= 1, --warmup >= 0, --image-size >= 8");
         }
         BenchOptions options = new BenchOptions(entry.name(), batch, imageSize == null ? 0 : imageSize, train,
-                iterations, warmup, threads, !noFold);
+                iterations, warmup, threads, !noFold, !contiguous);
         BenchResult result = Bench.run(options);
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? result.toJson() : result.toText());

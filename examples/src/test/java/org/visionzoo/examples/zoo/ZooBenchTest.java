@@ -29,6 +29,11 @@ class ZooBenchTest {
             assertThat(o.get("ms_per_batch").getAsDouble()).isPositive();
             assertThat(o.get("mode").getAsString()).isEqualTo(train ? "train" : "eval");
         }
+        Result contiguous = zoo("bench", "--model", "resnet20", "--batch", 2, "--image-size", 32, "--iterations", 1,
+                "--warmup", 0, "--contiguous", "--json");
+        assertThat(contiguous.status()).as(contiguous.err()).isZero();
+        assertThat(JsonParser.parseString(contiguous.out()).getAsJsonObject().get("engine").getAsString())
+                .contains("contiguous NCHW");
         Result text = zoo("bench", "--model", "resnet20", "--batch", 2, "--image-size", 32, "--iterations", 1,
                 "--warmup", 0);
         assertThat(text.out()).contains("resnet20").contains("images/s").contains("peak RSS");
