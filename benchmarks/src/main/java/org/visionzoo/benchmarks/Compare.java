@@ -35,6 +35,12 @@ import java.util.stream.Collectors;
  */
 public final class Compare {
 
+    /**
+     * The JIT setting of {@code ./zoo}, given to the Java side too: the client compiler only (the
+     * work is native; fewer compiler threads allocating in the one malloc arena while tensors do).
+     */
+    static final String JIT_OPTION = "-XX:TieredStopAtLevel=1";
+
     /** The section name in the Markdown file. */
     public static final String SECTION = "compare";
 
@@ -257,7 +263,7 @@ public final class Compare {
     }
 
     static List<String> javaCommand(Config c, Spec s) {
-        List<String> cmd = new ArrayList<>(List.of(c.java, "-Dai.djl.offline=true",
+        List<String> cmd = new ArrayList<>(List.of(c.java, JIT_OPTION, "-Dai.djl.offline=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
                 "-D" + Bench.THREADS_PROPERTY + "=" + c.threads, "-cp", c.classpath, BenchMain.class.getName()));
@@ -365,6 +371,9 @@ public final class Compare {
                 the median, the min–max spread and the 95% confidence interval of the mean (Student t). Ratios
                 are VisionZoo / PyTorch of the medians: above 1 means VisionZoo is faster (images/s) or uses
                 more memory (peak RSS, which for VisionZoo includes the JVM).
+                Each side runs as its users run it by default: VisionZoo channels-last on the CPU (its default,
+                `--contiguous` turns it off) in a JVM started like `./zoo` (`-XX:TieredStopAtLevel=1`), PyTorch
+                in contiguous NCHW order (`--pytorch-channels-last` opts it in).
 
                 """;
     }

@@ -20,7 +20,7 @@ class CompareTest {
         assertThat(text).containsOnlyOnce("python: ").containsOnlyOnce("java:   ");
         String args = "--model resnet20 --batch 128 --image-size 28 --train --iterations 7 --warmup 1 --threads 3 --json";
         assertThat(text).contains("/usr/bin/python3 ").contains("python/bench.py " + args);
-        assertThat(text).contains("-Dai.djl.offline=true").contains("-Dai.djl.pytorch.num_threads=3")
+        assertThat(text).contains("-Dai.djl.offline=true").contains("-Dai.djl.pytorch.num_threads=3").contains("-XX:TieredStopAtLevel=1")
                 .contains("org.visionzoo.benchmarks.BenchMain " + args);
         assertThat(text).contains("MALLOC_MMAP_THRESHOLD_=").contains("MALLOC_TRIM_THRESHOLD_=")
                 .contains("MALLOC_TOP_PAD_=").contains("MALLOC_ARENA_MAX=1");
