@@ -23,7 +23,7 @@ import org.visionzoo.core.model.ModelSummary;
 import org.visionzoo.core.model.Models;
 import org.visionzoo.core.nn.InvertedResidual;
 import org.visionzoo.core.nn.NamedBlock;
-import org.visionzoo.core.testing.ProcessMemory;
+import org.visionzoo.core.testing.ModelChecks;
 import org.visionzoo.core.weights.Weights;
 
 import java.io.IOException;
@@ -226,16 +226,7 @@ class EfficientNetVariantsTest {
             ImageClassifier model = EfficientNet.efficientnet_b0(10);
             model.initialize(manager, 64);
             NDArray x = manager.randomNormal(new Shape(4, 3, 64, 64));
-            int arrays = manager.getManagedArrays().size();
-            for (int i = 0; i < 2; i++) {
-                Inference.logits(model, x).close();
-            }
-            long warm = ProcessMemory.rssKb();
-            for (int i = 0; i < 8; i++) {
-                Inference.logits(model, x).close();
-            }
-            assertThat(manager.getManagedArrays().size()).isEqualTo(arrays);
-            assertThat(ProcessMemory.rssKb() - warm).as("resident growth over 8 passes, kB").isLessThan(200 * 1024);
+            ModelChecks.assertEvaluationMemoryFlat(model, x, 2, 8, 200 * 1024);
         }
     }
 

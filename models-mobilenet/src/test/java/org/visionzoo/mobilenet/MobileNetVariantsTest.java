@@ -22,8 +22,7 @@ import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.model.ModelSummary;
 import org.visionzoo.core.model.Models;
-import org.visionzoo.core.testing.ProcessMemory;
-import org.visionzoo.core.weights.Weights;
+import org.visionzoo.core.testing.ModelChecks;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -160,22 +159,8 @@ class MobileNetVariantsTest {
             dropping.initialize(manager, 32);
             MobileNetV3 plain = dropping.toBuilder().dropout(0).build();
             plain.initialize(manager, 32);
-            Path weights = dir.resolve("w.safetensors");
-            Weights.save(dropping, weights);
-            Weights.load(plain, weights);
             NDArray x = manager.randomNormal(new Shape(4, 3, 32, 32));
-
-            float[] eval = Inference.logits(dropping, x).toFloatArray();
-            assertThat(Inference.logits(dropping, x).toFloatArray()).containsExactly(eval);
-            assertThat(Inference.logits(plain, x).toFloatArray()).containsExactly(eval);
-
-            ParameterStore ps = new ParameterStore(manager, false);
-            float[] plainTrain = plain.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray();
-            assertThat(plain.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray()).containsExactly(plainTrain);
-            float[] first = dropping.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray();
-            float[] second = dropping.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray();
-            assertThat(first).isNotEqualTo(second);
-            assertThat(first).isNotEqualTo(plainTrain);
+            ModelChecks.assertDropoutActsInTrainingOnly(dropping, plain, x, dir.resolve("w.safetensors"));
         }
     }
 
@@ -187,16 +172,7 @@ class MobileNetVariantsTest {
             // a leaked array shows in the managed-array count at once, a leak of the pass's
             // intermediates (some 10 MB a pass) in the resident size within a few passes
             NDArray x = manager.randomNormal(new Shape(2, 3, 64, 64));
-            int arrays = manager.getManagedArrays().size();
-            for (int i = 0; i < 2; i++) {
-                Inference.logits(model, x).close();
-            }
-            long warm = ProcessMemory.rssKb();
-            for (int i = 0; i < 6; i++) {
-                Inference.logits(model, x).close();
-            }
-            assertThat(manager.getManagedArrays().size()).isEqualTo(arrays);
-            assertThat(ProcessMemory.rssKb() - warm).as("resident growth over 6 passes, kB").isLessThan(100 * 1024);
+            ModelChecks.assertEvaluationMemoryFlat(model, x, 2, 6, 100 * 1024);
         }
     }
 

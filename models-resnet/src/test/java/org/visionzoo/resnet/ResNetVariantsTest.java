@@ -19,7 +19,7 @@ import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.model.ModelSummary;
 import org.visionzoo.core.model.Models;
-import org.visionzoo.core.testing.ProcessMemory;
+import org.visionzoo.core.testing.ModelChecks;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -108,16 +108,7 @@ class ResNetVariantsTest {
             model.initialize(manager, 64);
             // each pass of this batch makes ~250 MB of intermediates: any leak shows at once
             NDArray x = manager.randomNormal(new Shape(16, 3, 96, 96));
-            int arrays = manager.getManagedArrays().size();
-            for (int i = 0; i < 5; i++) {
-                Inference.logits(model, x).close();
-            }
-            long warm = ProcessMemory.rssKb();
-            for (int i = 0; i < 40; i++) {
-                Inference.logits(model, x).close();
-            }
-            assertThat(manager.getManagedArrays().size()).isEqualTo(arrays);
-            assertThat(ProcessMemory.rssKb() - warm).as("resident growth over 40 passes, kB").isLessThan(300 * 1024);
+            ModelChecks.assertEvaluationMemoryFlat(model, x, 5, 40, 300 * 1024);
         }
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.visionzoo.core.TinyNet;
-import org.visionzoo.core.testing.ProcessMemory;
+import org.visionzoo.core.testing.ModelChecks;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -118,17 +118,7 @@ class ImageClassifierTest {
         // 64 x 3 x 64 x 64: each pass makes ~20 MB of intermediates, so a leak of even one of
         // them per call would add gigabytes over the loop.
         NDArray x = manager.randomNormal(new Shape(64, 3, 64, 64));
-        int arraysBefore = manager.getManagedArrays().size();
-        for (int i = 0; i < 30; i++) {
-            Inference.logits(net, x).close();
-        }
-        long rssWarm = ProcessMemory.rssKb();
-        for (int i = 0; i < 300; i++) {
-            Inference.logits(net, x).close();
-        }
-        long growth = ProcessMemory.rssKb() - rssWarm;
-        assertThat(manager.getManagedArrays().size()).as("arrays left on the manager").isEqualTo(arraysBefore);
-        assertThat(growth).as("resident memory growth over 300 calls, kB").isLessThan(256 * 1024);
+        ModelChecks.assertEvaluationMemoryFlat(net, x, 30, 300, 256 * 1024);
     }
 
     @Test
