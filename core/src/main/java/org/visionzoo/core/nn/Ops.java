@@ -53,8 +53,12 @@ public final class Ops {
      *
      * @param x a 4-dimensional array; left open
      * @return a new array
+     * @throws IllegalArgumentException if {@code x} is not 4-dimensional
      */
     public static NDArray channelsLast(NDArray x) {
+        if (x.getShape().dimension() != 4) {
+            throw new IllegalArgumentException("channels-last order needs an (N, C, H, W) array, got shape " + x.getShape());
+        }
         long[] s = x.getShape().getShape();
         try (NDArray nhwc = x.transpose(0, 2, 3, 1);
                 NDArray flat = nhwc.reshape(-1);

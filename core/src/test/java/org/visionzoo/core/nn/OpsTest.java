@@ -1,6 +1,7 @@
 package org.visionzoo.core.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
@@ -39,6 +40,14 @@ class OpsTest {
         assertThat(cl.toFloatArray()).containsExactly(x.toFloatArray());
         assertThat(cl.getFloat(1, 2, 3, 4)).isEqualTo(x.getFloat(1, 2, 3, 4));
         assertThat(x.isReleased()).isFalse();
+    }
+
+    @Test
+    void channelsLastRejectsArraysThatAreNotFourDimensional() {
+        NDArray x = manager.zeros(new Shape(2, 3, 4));
+        assertThatThrownBy(() -> Ops.channelsLast(x))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("channels-last order needs an (N, C, H, W) array, got shape (2, 3, 4)");
     }
 
     @Test
