@@ -10,6 +10,7 @@ import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
+import org.visionzoo.core.nn.AvgPool2d;
 import org.visionzoo.core.nn.BatchNorm2d;
 import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Init;

@@ -33,6 +33,33 @@ public final class MaxPool2d extends AbstractBlock {
         this.padding = padding;
     }
 
+    /**
+     * Returns the window size.
+     *
+     * @return the square window's side
+     */
+    public int kernel() {
+        return kernel;
+    }
+
+    /**
+     * Returns the stride.
+     *
+     * @return the stride
+     */
+    public int stride() {
+        return stride;
+    }
+
+    /**
+     * Returns the padding.
+     *
+     * @return the padding on each side
+     */
+    public int padding() {
+        return padding;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

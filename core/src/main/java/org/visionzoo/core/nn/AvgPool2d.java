@@ -1,4 +1,4 @@
-package org.visionzoo.densenet;
+package org.visionzoo.core.nn;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -8,17 +8,44 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * PyTorch's {@code nn.AvgPool2d(kernel, stride)} without padding, floor rounding: the {@code pool}
- * of a DenseNet transition. Parameter-free.
+ * PyTorch's {@code nn.AvgPool2d(kernel, stride)} without padding, floor rounding (the {@code
+ * pool} of a DenseNet transition). Parameter-free.
  */
-final class AvgPool2d extends AbstractBlock {
+public final class AvgPool2d extends AbstractBlock {
 
     private final int kernel;
     private final int stride;
 
-    AvgPool2d(int kernel, int stride) {
+    /**
+     * Creates the pool.
+     *
+     * @param kernel square window, {@code > 0}
+     * @param stride stride, {@code > 0}
+     * @throws IllegalArgumentException if a value is not positive
+     */
+    public AvgPool2d(int kernel, int stride) {
+        Layers.positive("kernel", kernel);
+        Layers.positive("stride", stride);
         this.kernel = kernel;
         this.stride = stride;
+    }
+
+    /**
+     * Returns the window size.
+     *
+     * @return the square window's side
+     */
+    public int kernel() {
+        return kernel;
+    }
+
+    /**
+     * Returns the stride.
+     *
+     * @return the stride
+     */
+    public int stride() {
+        return stride;
     }
 
     @Override
