@@ -13,7 +13,7 @@ import org.visionzoo.core.nn.Sequential;
 import org.visionzoo.core.nn.SqueezeExcitation;
 
 /** A small classifier built from core blocks, for core's tests (torchvision-style names). */
-public final class TinyNet extends ImageClassifier {
+public class TinyNet extends ImageClassifier {
 
     /**
      * Creates the net.

@@ -54,6 +54,19 @@ public final class GradMode implements AutoCloseable {
     }
 
     /**
+     * Turns grad mode on for the calling thread until the returned handle is closed (on the same
+     * thread): operations record an autograd graph for inputs that require gradients, outside a
+     * {@code GradientCollector} too.
+     *
+     * @return the handle restoring the previous mode
+     */
+    public static GradMode enabled() {
+        boolean was = isEnabled();
+        set(true);
+        return new GradMode(was);
+    }
+
+    /**
      * Whether grad mode is on for the calling thread.
      *
      * @return true if operations record an autograd graph

@@ -14,6 +14,7 @@ import ai.djl.util.PairList;
 import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.NamedBlock;
 import org.visionzoo.core.nn.Ops;
+import org.visionzoo.core.nn.PassOrder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -192,8 +193,9 @@ public abstract class ImageClassifier extends NamedBlock {
 
     /**
      * Sets the memory order the forward pass runs in (default {@link MemoryFormat#AUTO}:
-     * channels-last on the CPU). Results are the same up to float rounding; set {@link
-     * MemoryFormat#CONTIGUOUS} to measure the difference or to keep libtorch from converting.
+     * channels-last on CPUs that pass the platform self-check, unless the process-wide setting
+     * says otherwise). Results are the same up to float rounding; set {@link
+     * MemoryFormat#CONTIGUOUS} to measure the difference or to rule the order out.
      *
      * @param format the memory order
      * @return this
@@ -254,7 +256,10 @@ public abstract class ImageClassifier extends NamedBlock {
 
     /**
      * The pooled features {@code (N, featureDim)} of a batch: {@link #forwardFeatures} in the
-     * model's {@linkplain #memoryFormat() memory format}. The input is left open.
+     * model's {@linkplain #memoryFormat() memory format}. The input (of any memory order) is
+     * converted once and left open; the pass's order is declared to the blocks ({@link
+     * PassOrder}). With {@link MemoryFormat#AUTO} the first channels-last pass of the process runs
+     * the {@linkplain KernelSelfCheck platform self-check}.
      *
      * @param ps the parameter store
      * @param x the batch {@code (N, C, H, W)}
@@ -264,15 +269,18 @@ public abstract class ImageClassifier extends NamedBlock {
      */
     public final NDArray features(ParameterStore ps, NDArray x, boolean training) {
         checkInput(x.getShape());
-        if (!memoryFormat.channelsLastOn(x.getDevice())) {
-            return forwardFeatures(ps, x, training);
+        boolean channelsLast = memoryFormat.channelsLastOn(x.getDevice(), training);
+        NDArray ordered = channelsLast ? Ops.channelsLast(x) : Ops.contiguous(x);
+        PassOrder.Scope order = PassOrder.channelsLast(channelsLast);
+        try {
+            NDArray features = forwardFeatures(ps, ordered, training);
+            if (features != ordered) {
+                ordered.close();
+            }
+            return features;
+        } finally {
+            order.close();
         }
-        NDArray cl = Ops.channelsLast(x);
-        NDArray features = forwardFeatures(ps, cl, training);
-        if (features != cl) {
-            cl.close();
-        }
-        return features;
     }
 
     @Override

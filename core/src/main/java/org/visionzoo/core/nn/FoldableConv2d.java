@@ -1,5 +1,6 @@
 package org.visionzoo.core.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.convolutional.Conv2d;
@@ -7,12 +8,17 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The convolution {@link Layers#conv} builds: DJL's {@link Conv2d}, plus the state {@link
- * BatchNormFolding} leaves in it when it folds the following batch norm into it (the scaled
- * weight in place and a per-channel bias).
+ * The convolution {@link Layers#conv} builds: DJL's {@link Conv2d} with two differences.
  *
- * <p>Until folded it behaves exactly as {@link Conv2d}. Once folded it only runs inference: a
- * training forward throws, since the batch norm it absorbed no longer exists as such.
+ * <ul>
+ *   <li>Pointwise convolutions (1x1, no padding, one group) run as matrix products ({@link
+ *       PointwiseConv}), never as a libtorch convolution: oneDNN's channels-last 1x1 kernel is
+ *       wrong or crashes on some CPUs. Every other convolution is libtorch's.
+ *   <li>It holds the state {@link BatchNormFolding} leaves in it when it folds the following batch
+ *       norm into it (the scaled weight in place and a per-channel bias). Once folded it only runs
+ *       inference: a training forward throws, since the batch norm it absorbed no longer exists as
+ *       such.
+ * </ul>
  */
 final class FoldableConv2d extends Conv2d {
 
@@ -25,6 +31,11 @@ final class FoldableConv2d extends Conv2d {
     /** Whether a batch norm has been folded into this convolution. */
     boolean isFolded() {
         return foldedBias != null;
+    }
+
+    /** Whether this convolution runs as a matrix product ({@link PointwiseConv}). */
+    boolean isPointwise() {
+        return PointwiseConv.isPointwise(kernelShape, padding, groups);
     }
 
     /**
@@ -42,19 +53,29 @@ final class FoldableConv2d extends Conv2d {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (foldedBias == null) {
-            return super.forwardInternal(ps, inputs, training, params);
-        }
-        if (training) {
+        if (training && foldedBias != null) {
             throw new IllegalStateException(BatchNormFolding.TRAINING_MESSAGE);
         }
         NDArray x = inputs.singletonOrThrow();
-        NDArray w = ps.getValue(weight, x.getDevice(), false);
-        NDArray b = foldedBias.getDevice().equals(x.getDevice()) ? foldedBias : foldedBias.toDevice(x.getDevice(), false);
-        NDList out = Conv2d.conv2d(x, w, b, stride, padding, dilation, groups);
-        if (b != foldedBias) {
-            b.close();
+        Device device = x.getDevice();
+        NDArray w = ps.getValue(weight, device, training);
+        NDArray b = bias(ps, device, training);
+        try {
+            if (isPointwise()) {
+                return new NDList(PointwiseConv.forward(x, w, b, stride, PassOrder.isChannelsLast()));
+            }
+            return Conv2d.conv2d(x, w, b, stride, padding, dilation, groups);
+        } finally {
+            if (b != null && foldedBias != null && b != foldedBias) {
+                b.close(); // a copy on the input's device
+            }
         }
-        return out;
+    }
+
+    private NDArray bias(ParameterStore ps, Device device, boolean training) {
+        if (foldedBias != null) {
+            return foldedBias.getDevice().equals(device) ? foldedBias : foldedBias.toDevice(device, false);
+        }
+        return bias == null ? null : ps.getValue(bias, device, training);
     }
 }

@@ -66,4 +66,17 @@ public final class Ops {
             return packed.transpose(0, 3, 1, 2);
         }
     }
+
+    /**
+     * The same values in contiguous (C) order: {@code x} viewed anew when it already is, a copy
+     * otherwise (a channels-last array, a strided view).
+     *
+     * @param x any array; left open
+     * @return a new array (a view of {@code x} when no copy is needed)
+     */
+    public static NDArray contiguous(NDArray x) {
+        try (NDArray flat = x.reshape(-1)) {
+            return flat.reshape(x.getShape());
+        }
+    }
 }
