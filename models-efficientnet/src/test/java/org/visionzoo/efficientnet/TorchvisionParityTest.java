@@ -11,9 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.visionzoo.core.model.ImageClassifier;
-import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.nn.BatchNorm2d;
 import org.visionzoo.core.nn.BatchNormFolding;
+import org.visionzoo.core.testing.ModelChecks;
 import org.visionzoo.core.testing.Tolerance;
 import org.visionzoo.core.testing.TorchReference;
 import org.visionzoo.core.testing.TorchReference.Fixture;
@@ -30,28 +30,31 @@ import java.util.Locale;
  * the weights strictly and must agree within {@code |java - torch| <= 1e-4 + 1e-3 |torch|}. The
  * export round trip goes the other way (Java exports, PyTorch loads with {@code strict=True}).
  *
- * <p>Inputs are small and odd-sized (a 32-52 px batch of 1 or 2, down to 1x1 or 2x2 in the last
- * stage) so that the eleven fixtures, 390M parameters in all, fit the module's time budget; the
- * batch-1 fixtures are the big models'. With 17 classes they also check the output shapes of
- * every variant on odd input sizes.
+ * <p>Inputs are small and odd-sized (a 32-52 px batch of 2 to 8, down to 1x1 or 2x2 in the last
+ * stage) so that the eleven fixtures, 390M parameters in all, fit the module's time budget. Every
+ * memory order is checked ({@link ModelChecks#assertLogitsInEveryOrder}). With 17 classes they
+ * also check the output shapes of every variant on odd input sizes.
  */
 class TorchvisionParityTest {
 
     @TempDir Path dir;
 
+    // V2-L: seed 12, as torchvision's own float32 logits on it are within 0.14 of the tolerance of
+    // its float64 ones (0.38 channels-last); at batch 2 seed 11 was at 0.50 (0.55), too close to
+    // the edge for a second implementation.
     @ParameterizedTest(name = "{0} {2}x{3}x{4}")
     @CsvSource({
-        "EFFICIENTNET_B0,   17, 2, 40, 48, 1",
+        "EFFICIENTNET_B0,   17, 8, 40, 48, 1",
         "EFFICIENTNET_B1,   17, 2, 33, 41, 2",
         "EFFICIENTNET_B2,   17, 2, 35, 35, 3",
-        "EFFICIENTNET_B3,   17, 1, 48, 40, 4",
-        "EFFICIENTNET_B4,   17, 1, 32, 39, 5",
-        "EFFICIENTNET_B5,   17, 1, 37, 45, 6",
-        "EFFICIENTNET_B6,   17, 1, 33, 33, 7",
-        "EFFICIENTNET_B7,   17, 1, 32, 36, 8",
+        "EFFICIENTNET_B3,   17, 2, 48, 40, 4",
+        "EFFICIENTNET_B4,   17, 3, 32, 39, 5",
+        "EFFICIENTNET_B5,   17, 2, 37, 45, 6",
+        "EFFICIENTNET_B6,   17, 2, 33, 33, 7",
+        "EFFICIENTNET_B7,   17, 2, 32, 36, 8",
         "EFFICIENTNET_V2_S, 17, 2, 40, 52, 9",
-        "EFFICIENTNET_V2_M, 17, 1, 36, 44, 10",
-        "EFFICIENTNET_V2_L, 17, 1, 33, 41, 11"
+        "EFFICIENTNET_V2_M, 17, 2, 36, 44, 10",
+        "EFFICIENTNET_V2_L, 17, 2, 33, 41, 12"
     })
     void importedTorchWeightsGiveTorchLogits(
             EfficientNetVariant variant, int classes, int batch, int height, int width, long seed) throws IOException {
@@ -63,10 +66,9 @@ class TorchvisionParityTest {
             model.initialize(manager, 32);
             Weights.load(model, fixture.weights());
             NDArray input = manager.create(fixture.inputValues(), new Shape(fixture.inputShape()));
-            float[] logits = Inference.logits(model, input).toFloatArray();
             float[] expected = fixture.expectedLogits();
+            float[] logits = ModelChecks.assertLogitsInEveryOrder(name, model, input, expected);
             report(name, logits, expected);
-            Tolerance.assertAllClose(name + " logits", logits, expected);
             assertThat(fixture.outputShape()).containsExactly(batch, classes);
             assertThat(logits).hasSize(batch * classes);
             // the torch count at 17 classes: the recorded 1000-class count less 983 classifier rows
@@ -82,7 +84,7 @@ class TorchvisionParityTest {
             int norms = EfficientNetBuilderTest.count(folded, BatchNorm2d.class);
             assertThat(norms).isEqualTo(variant == EfficientNetVariant.EFFICIENTNET_B0 ? 49 : 110);
             assertThat(BatchNormFolding.fold(folded)).as("batch norms folded").isEqualTo(norms);
-            Tolerance.assertAllClose(name + " folded", Inference.logits(folded, input).toFloatArray(), expected);
+            ModelChecks.assertLogitsInEveryOrder(name + " folded", folded, input, expected);
 
             Path exported = dir.resolve("java.safetensors");
             Weights.save(model, exported);
@@ -105,9 +107,9 @@ class TorchvisionParityTest {
             model.initialize(manager, 28);
             Weights.load(model, fixture.weights());
             NDArray input = manager.create(fixture.inputValues(), new Shape(fixture.inputShape()));
-            float[] logits = Inference.logits(model, input).toFloatArray();
+            float[] logits = ModelChecks.assertLogitsInEveryOrder("efficientnet_b0 (1 channel)", model, input,
+                    fixture.expectedLogits());
             report("efficientnet_b0 (1 channel)", logits, fixture.expectedLogits());
-            Tolerance.assertAllClose(logits, fixture.expectedLogits());
         }
     }
 

@@ -2,6 +2,7 @@ package org.visionzoo.core.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -13,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.model.KernelSelfCheck;
+import org.visionzoo.core.model.MemoryFormat;
 import org.visionzoo.core.model.ModelSummary;
 import org.visionzoo.core.nn.InvertedResidual.Layout;
 import org.visionzoo.core.nn.InvertedResidual.Squeeze;
@@ -74,9 +77,22 @@ class MBConvTorchvisionParityTest {
             assertThat(ModelSummary.countParameters(block)).as("parameters").isEqualTo(fixture.parameterCount());
             Weights.load(block, fixture.weights());
             NDArray input = manager.create(fixture.inputValues(), new Shape(fixture.inputShape()));
-            NDArray out = Inference.forward(block, input);
-            assertThat(out.getShape()).isEqualTo(new Shape(fixture.outputShape()));
-            Tolerance.assertAllClose(name, out.toFloatArray(), fixture.expectedLogits());
+            boolean defaultOrder = MemoryFormat.AUTO.channelsLastOn(Device.cpu(), false);
+            for (boolean channelsLast : new boolean[] {true, false}) {
+                // the default order always; the other where this CPU passed the self-check in it
+                if (channelsLast != defaultOrder && !KernelSelfCheck.passed(channelsLast, false)) {
+                    continue;
+                }
+                PassOrder.Scope order = PassOrder.channelsLast(channelsLast);
+                try {
+                    NDArray out = Inference.forward(block, channelsLast ? Ops.channelsLast(input) : input);
+                    assertThat(out.getShape()).isEqualTo(new Shape(fixture.outputShape()));
+                    Tolerance.assertAllClose(name + (channelsLast ? " channels-last" : " contiguous"), out.toFloatArray(),
+                            fixture.expectedLogits());
+                } finally {
+                    order.close();
+                }
+            }
         }
     }
 }

@@ -9,10 +9,13 @@ import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
+import org.visionzoo.core.model.KernelSelfCheck;
+import org.visionzoo.core.model.MemoryFormat;
 import org.visionzoo.core.weights.Weights;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Behaviour checks every model family runs on its own models. */
 public final class ModelChecks {
@@ -72,5 +75,40 @@ public final class ModelChecks {
         float[] second = dropping.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray();
         assertThat(first).isNotEqualTo(second);
         assertThat(first).isNotEqualTo(plainTrain);
+    }
+
+    /**
+     * Asserts a reference's logits (torchvision's, within {@link Tolerance}'s defaults) in every
+     * memory order: the default ({@link MemoryFormat#AUTO}, what users get) always; channels-last
+     * and contiguous order explicitly wherever this CPU passed the platform self-check in that
+     * order. Where it did not (some kernel is computed wrong in that order here), running the
+     * model in that order must have logged a warning saying so. The model's own order is
+     * restored.
+     *
+     * @param what what is compared, for the messages
+     * @param model an initialised model with the reference's weights
+     * @param input the reference's input
+     * @param expected the reference's logits
+     * @return the logits in the default order
+     */
+    public static float[] assertLogitsInEveryOrder(String what, ImageClassifier model, NDArray input, float[] expected) {
+        MemoryFormat own = model.memoryFormat();
+        try {
+            float[] logits = Inference.logits(model.memoryFormat(MemoryFormat.AUTO), input).toFloatArray();
+            Tolerance.assertAllClose(what + " (default order)", logits, expected);
+            for (MemoryFormat order : List.of(MemoryFormat.CHANNELS_LAST, MemoryFormat.CONTIGUOUS)) {
+                float[] explicit = Inference.logits(model.memoryFormat(order), input).toFloatArray();
+                if (KernelSelfCheck.passed(order == MemoryFormat.CHANNELS_LAST, false)) {
+                    Tolerance.assertAllClose(what + " (" + order.settingName() + ")", explicit, expected);
+                } else {
+                    assertThat(KernelSelfCheck.warnings()).as("warnings after running %s in %s order, which this CPU"
+                            + " fails", what, order.settingName())
+                            .anyMatch(w -> w.contains(order.settingName() + " order was requested"));
+                }
+            }
+            return logits;
+        } finally {
+            model.memoryFormat(own);
+        }
     }
 }
