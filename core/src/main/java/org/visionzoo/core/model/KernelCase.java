@@ -3,12 +3,12 @@ package org.visionzoo.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -35,10 +35,10 @@ import java.util.Set;
  * One configuration of a CPU kernel the models run — a convolution, a pooling, a batch norm — and
  * a check of VisionZoo's block for it, in one memory order, against a float64 reference.
  *
- * <p>The reference runs the same parameters and input in float64 through libtorch's plain
- * operators ({@code conv2d}, {@code max_pool2d}, {@code avg_pool2d}, {@code batch_norm}, {@code
- * mean}); libtorch has no oneDNN kernels for float64, so its own direct implementations compute
- * it, and it does not depend on the memory order. A float32 result within {@link #TOLERANCE} of it
+ * <p>The reference runs the same parameters and input in float64: a convolution as a sum over its
+ * taps of matrix products over the channels, poolings, batch norm and mean through libtorch's
+ * plain operators. libtorch has no oneDNN kernels for float64, so its own direct implementations
+ * compute it, in contiguous order. A float32 result within {@link #TOLERANCE} of it
  * is right; a faulty kernel is off by the order of the values themselves.
  *
  * <p>The configurations keep everything that decides which CPU kernel runs (channels, kernel,
@@ -118,10 +118,36 @@ public sealed interface KernelCase
             return Layers.conv(out, kernel, stride, padding, groups, dilation, bias);
         }
 
+        /**
+         * The convolution as a sum over the kernel's taps of matrix products over the channels,
+         * all groups at once: no convolution kernel of libtorch's is involved (its float64
+         * convolution also probes NNPACK on every call, which logs a warning each time on CPUs
+         * NNPACK does not support).
+         */
         @Override
         public NDArray reference(NDArray x, Map<String, NDArray> params, boolean training) {
-            return Conv2d.conv2d(x, params.get("weight"), params.get("bias"), new Shape(stride, stride),
-                    new Shape(padding, padding), new Shape(dilation, dilation), groups).singletonOrThrow();
+            long n = x.getShape().get(0);
+            long size = x.getShape().get(2);
+            long outSize = (size + 2L * padding - dilation * (kernel - 1L) - 1) / stride + 1;
+            long inPerGroup = in / groups;
+            long outPerGroup = out / groups;
+            NDArray padded = padding == 0 ? x : x.pad(new Shape(padding, padding, padding, padding), 0);
+            NDArray w = params.get("weight").reshape(groups, outPerGroup, inPerGroup, kernel, kernel);
+            NDArray sum = null;
+            for (int i = 0; i < kernel; i++) {
+                for (int j = 0; j < kernel; j++) {
+                    long top = (long) i * dilation;
+                    long left = (long) j * dilation;
+                    NDArray tap = padded.get(new NDIndex(":, :, {}:{}:{}, {}:{}:{}", top, top + stride * (outSize - 1) + 1,
+                            stride, left, left + stride * (outSize - 1) + 1, stride))
+                            .reshape(n, groups, inPerGroup, outSize * outSize);
+                    NDArray product = w.get(new NDIndex(":, :, :, {}, {}", i, j)).matMul(tap);
+                    sum = sum == null ? product : sum.add(product);
+                }
+            }
+            NDArray y = sum.reshape(n, out, outSize, outSize);
+            NDArray bias = params.get("bias");
+            return bias == null ? y : y.add(bias.reshape(1, out, 1, 1));
         }
 
         @Override
@@ -333,28 +359,39 @@ public sealed interface KernelCase
     }
 
     /**
-     * Runs VisionZoo's block for this configuration in one memory order, as a model pass in that
+     * Runs VisionZoo's block for this configuration in both memory orders, as a model pass in each
      * order runs it, and compares with the float64 reference: the output, and in a training pass
      * also the gradients of the input and of every parameter (computed without a {@code
      * GradientCollector}, so this works inside a training step too). Inputs and parameters come
      * from a {@link Random} seeded by the configuration, never from the engine's generator.
      *
      * @param batch the batch size
-     * @param channelsLast the memory order
      * @param training whether to run a training pass (batch statistics) and compare gradients
-     * @return the errors
+     * @return the channels-last result, then the contiguous one
      */
-    default Result check(int batch, boolean channelsLast, boolean training) {
-        Shape shape = new Shape(batch, channels(), size(), size());
+    default List<Result> check(int batch, boolean training) {
+        return check(batch, size(), training);
+    }
+
+    /**
+     * {@link #check(int, boolean)} at another spatial size.
+     *
+     * @param batch the batch size
+     * @param size the input's height and width
+     * @param training whether to run a training pass (batch statistics) and compare gradients
+     * @return the channels-last result, then the contiguous one
+     */
+    default List<Result> check(int batch, int size, boolean training) {
+        Shape shape = new Shape(batch, channels(), size, size);
         Random random = new Random(hashCode() * 31L + batch);
         GradMode mode = training ? GradMode.enabled() : GradMode.disabled();
-        PassOrder.Scope order = PassOrder.channelsLast(channelsLast);
         try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             Block block = newBlock();
             block.setInitializer(new JavaRandom(random, -0.5f, 0.5f), p -> true);
             block.setInitializer(new JavaRandom(random, 0.5f, 1.5f), Parameter.Type.RUNNING_VAR);
             block.initialize(manager, DataType.FLOAT32, shape);
             NDArray input = JavaRandom.array(manager, random, shape, -1, 1);
+
             Map<String, NDArray> params64 = new HashMap<>();
             List<Parameter> learned = new ArrayList<>();
             for (Pair<String, Parameter> p : block.getParameters()) {
@@ -366,29 +403,47 @@ public sealed interface KernelCase
                 }
                 params64.put(param.getName(), copy);
             }
-            NDArray x = channelsLast ? Ops.channelsLast(input) : Ops.contiguous(input);
             NDArray x64 = input.toType(DataType.FLOAT64, true);
-            if (training) {
-                x.setRequiresGradient(true);
-                x64.setRequiresGradient(true);
-            }
-            NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow();
+            x64.setRequiresGradient(training);
             NDArray y64 = reference(x64, params64, training);
-            double outputError = relativeError(y, y64);
-            double gradientError = 0;
+            NDArray upstream = null;
             if (training) {
-                NDArray upstream = JavaRandom.array(manager, random, y64.getShape(), -1, 1);
-                Autograd.backward(y, upstream);
+                upstream = JavaRandom.array(manager, random, y64.getShape(), -1, 1);
                 Autograd.backward(y64, upstream.toType(DataType.FLOAT64, false));
-                gradientError = relativeError(x.getGradient(), x64.getGradient());
-                for (Parameter param : learned) {
-                    gradientError = Math.max(gradientError,
-                            relativeError(param.getArray().getGradient(), params64.get(param.getName()).getGradient()));
+            }
+
+            List<Result> results = new ArrayList<>();
+            for (boolean channelsLast : new boolean[] {true, false}) {
+                PassOrder.Scope order = PassOrder.channelsLast(channelsLast);
+                try {
+                    NDArray x = channelsLast ? Ops.channelsLast(input) : Ops.contiguous(input);
+                    x.setRequiresGradient(training);
+                    NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow();
+                    double outputError = relativeError(y, y64);
+                    double gradientError = 0;
+                    if (training) {
+                        Autograd.backward(y, upstream);
+                        gradientError = relativeError(x.getGradient(), x64.getGradient());
+                        for (Parameter param : learned) {
+                            try (NDArray grad = param.getArray().getGradient()) {
+                                gradientError = Math.max(gradientError,
+                                        relativeError(grad, params64.get(param.getName()).getGradient()));
+                                GradMode off = GradMode.disabled();
+                                try {
+                                    grad.subi(grad); // zero it for the other order
+                                } finally {
+                                    off.close();
+                                }
+                            }
+                        }
+                    }
+                    results.add(new Result(this, batch, channelsLast, training, outputError, gradientError));
+                } finally {
+                    order.close();
                 }
             }
-            return new Result(this, batch, channelsLast, training, outputError, gradientError);
+            return results;
         } finally {
-            order.close();
             mode.close();
         }
     }
