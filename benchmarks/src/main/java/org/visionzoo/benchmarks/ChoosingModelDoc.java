@@ -229,10 +229,10 @@ public final class ChoosingModelDoc {
         boolean any = !measured.isEmpty();
         if (any) {
             BenchResult first = measured.values().iterator().next();
-            sb.append(String.format(Locale.ROOT, "Measured on %s (%d cores visible), %s, %d intra-op threads,"
+            sb.append(String.format(Locale.ROOT, "Measured on %s, %s, %d intra-op threads,"
                     + " batch %d at each model's input size, median of the timed iterations (with a measurements file of several rounds: the fastest round, with that round's peak RSS);"
                     + " peak RSS is the larger of the evaluation and training processes'.%n%n",
-                    Machine.cpuModel(), Machine.cores(), first.engine(), first.threads(), first.batch()));
+                    Host.current().describe(), first.engine(), first.threads(), first.batch()));
         } else {
             sb.append("Throughput and memory: not measured in this version of the file (generated with"
                     + " `--no-measure`); run the command above without it on a quiet machine.\n\n");

@@ -382,8 +382,8 @@ public final class Compare {
         StringBuilder sb = new StringBuilder();
         String pyEngine = py.values().stream().flatMap(List::stream).map(BenchResult::engine).findFirst().orElse("?");
         String vzEngine = vz.values().stream().flatMap(List::stream).map(BenchResult::engine).findFirst().orElse("?");
-        sb.append("Measured ").append(LocalDate.now(ZoneOffset.UTC)).append(" on ").append(Machine.cpuModel())
-                .append(" (").append(Machine.cores()).append(" cores visible), ").append(c.threads)
+        sb.append("Measured ").append(LocalDate.now(ZoneOffset.UTC)).append(" on ").append(Host.current().describe())
+                .append(", ").append(c.threads)
                 .append(" intra-op threads, ").append(c.rounds).append(" rounds of ").append(c.warmup)
                 .append(" warm-up + ").append(c.iterations).append(" timed iterations per process.\n\n");
         sb.append("- VisionZoo: ").append(vzEngine).append(", Java ").append(System.getProperty("java.version"))

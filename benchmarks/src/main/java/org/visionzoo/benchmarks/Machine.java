@@ -11,25 +11,6 @@ final class Machine {
 
     private Machine() {}
 
-    /** The CPU's model name from /proc/cpuinfo, or "unknown CPU". */
-    static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return "unknown CPU";
-    }
-
-    /** The cores this process may use. */
-    static int cores() {
-        return Runtime.getRuntime().availableProcessors();
-    }
-
     /** The glibc version, from {@code ldd --version}, or "glibc ?". */
     static String glibc() {
         String first = firstLine("ldd", "--version");

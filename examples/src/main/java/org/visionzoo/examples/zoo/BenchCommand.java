@@ -52,8 +52,8 @@ final class BenchCommand implements Callable<Integer> {
             + " first (optimizeForInference); measures the model as built.")
     boolean noFold;
 
-    @Option(names = "--contiguous", description = "Run the model in contiguous NCHW order instead of its"
-            + " default channels-last order on the CPU (MemoryFormat.CONTIGUOUS), as PyTorch eager runs by default.")
+    @Option(names = "--contiguous", description = "Run the model in contiguous NCHW order (as PyTorch eager runs by"
+            + " default) instead of the order the platform self-check found right (channels-last on most CPUs).")
     boolean contiguous;
 
     @Option(names = "--json", description = "Print one JSON object.")

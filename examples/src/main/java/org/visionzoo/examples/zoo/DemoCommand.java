@@ -6,6 +6,7 @@ import org.visionzoo.training.data.MnistFamily;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,6 +48,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
+
     @Spec CommandSpec spec;
 
     @Override
@@ -85,6 +88,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (quiet) {
             args.add("--quiet");
+        }
+        if (memoryOrder.contiguous) {
+            args.add("--contiguous");
         }
         cmd.parseArgs(args.toArray(new String[0]));
         train.spec = cmd.getCommandSpec();

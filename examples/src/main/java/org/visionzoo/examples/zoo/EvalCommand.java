@@ -14,6 +14,7 @@ import org.visionzoo.training.loop.EvalResult;
 import org.visionzoo.training.loop.Trainer;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -75,6 +76,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
+
     @Spec CommandSpec spec;
 
     @Override
@@ -101,7 +104,7 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
                 DataLoader loader = DataLoader.builder(val).batchSize(batchSize).workers(workers)
                         .transform(DataSetup.evalTransform(ds.kind().nativeSize, size, d.normalize())).build()) {
-            ImageClassifier net = entry.create(classes, d.channels());
+            ImageClassifier net = memoryOrder.apply(entry.create(classes, d.channels()));
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
             net.optimizeForInference(); // batch norms folded: inference only from here

@@ -80,6 +80,8 @@ final class ForwardCommand implements Callable<Integer> {
             description = "Images per forward pass; bounds memory, results do not depend on it (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Mixin MemoryOrderOption memoryOrder;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -98,7 +100,7 @@ final class ForwardCommand implements Callable<Integer> {
         float[] pixels = x.toFloatArray();
         float[] logits = new float[Math.multiplyExact(n, classes)];
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier net = entry.create(classes);
+            ImageClassifier net = memoryOrder.apply(entry.create(classes));
             net.initialize(manager, DataType.FLOAT32, new Shape(1, shape[1], shape[2], shape[3]));
             Weights.load(net, weights);
             for (int start = 0; start < n; start += batch) {

@@ -17,6 +17,7 @@ import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.Transform;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,6 +72,8 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
     List<Path> images;
 
+    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
+
     @Spec CommandSpec spec;
 
     @Override
@@ -110,7 +113,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier net = entry.create(classes, channels);
+            ImageClassifier net = memoryOrder.apply(entry.create(classes, channels));
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
             net.optimizeForInference(); // batch norms folded: inference only from here

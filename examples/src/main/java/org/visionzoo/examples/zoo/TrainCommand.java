@@ -175,6 +175,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
+
     @Spec CommandSpec spec;
 
     /** The outcome, for {@code zoo demo}. */
@@ -228,14 +230,15 @@ final class TrainCommand implements Callable<Integer> {
                 DataLoader valLoader = DataLoader.builder(val).batchSize(Math.max(batchSize, 256))
                         .transform(DataSetup.evalTransform(ds.kind().nativeSize, size, d.normalize()))
                         .workers(workers).build()) {
-            ImageClassifier model = entry.create(classes, channels);
+            ImageClassifier model = memoryOrder.apply(entry.create(classes, channels));
             model.initialize(manager, size);
             if (weights != null) {
                 loadInitialWeights(model, out);
             }
-            out.printf(Locale.ROOT, "model: %s, %s parameters, %d classes, %dx%dx%d input, on %s%n",
+            out.printf(Locale.ROOT, "model: %s, %s parameters, %d classes, %dx%dx%d input, on %s, %s order%n",
                     entry.name(), Cli.count(org.visionzoo.core.model.ModelSummary.countParameters(model)), classes,
-                    channels, size, size, devices.size() == 1 ? devices.get(0) : devices);
+                    channels, size, size, devices.size() == 1 ? devices.get(0) : devices,
+                    model.memoryFormat().channelsLastOn(devices.get(0), true) ? "channels-last" : "contiguous");
             out.flush();
             try (Trainer trainer = trainer(model, devices, entry, classes, channels, size, dir, ds, out)) {
                 if (resume) {
@@ -300,7 +303,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (devices.size() > 1) {
             b.devices(devices, m -> {
-                ImageClassifier r = entry.create(classes, channels);
+                ImageClassifier r = memoryOrder.apply(entry.create(classes, channels));
                 r.initialize(m, size);
                 return r;
             });

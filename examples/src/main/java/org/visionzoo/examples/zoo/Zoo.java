@@ -26,6 +26,8 @@ import java.util.concurrent.Callable;
  * zoo eval --model NAME --weights W --dataset DATA
  * zoo predict [--model NAME] --weights W IMAGE...
  * zoo demo
+ * zoo bench --model NAME [--train]
+ * zoo doctor [--json]
  * </pre>
  *
  * <p>Tests run it in-process with {@link #commandLine()}, whose output and error writers can be
@@ -56,6 +58,7 @@ import java.util.concurrent.Callable;
             DemoCommand.class,
             BenchCommand.class,
             ExportCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%n",
@@ -68,6 +71,9 @@ import java.util.concurrent.Callable;
             "Environment:",
             "  ZOO_DEBUG=1      same as --debug",
             "  ZOO_JAVA_OPTS    JVM options for ./zoo, e.g. -Dai.djl.pytorch.num_threads=4",
+            "  VISIONZOO_MEMORY_FORMAT  auto (default), channels-last or contiguous: the memory order",
+            "                   models run in (auto: the one the platform self-check found right; see",
+            "                   'zoo doctor'); --contiguous sets it for one command",
             "",
             "Examples:",
             "  zoo demo",
@@ -78,6 +84,7 @@ import java.util.concurrent.Callable;
             "      --input batch.npy --output logits.npy",
             "  zoo train --model resnet20 --dataset fashion-mnist --epochs 2 --out runs/r20",
             "  zoo predict --weights runs/r20/model.safetensors shirt.png",
+            "  zoo doctor",
             ""
         })
 public final class Zoo implements Callable<Integer> {
@@ -136,7 +143,7 @@ public final class Zoo implements Callable<Integer> {
     public Integer call() {
         throw new Errors.UsageError(
                 spec.commandLine(),
-                "missing command: one of demo, train, eval, predict, bench, list, summary, forward, export"
+                "missing command: one of demo, train, eval, predict, bench, list, summary, forward, export, doctor"
                         + " (see 'zoo --help')");
     }
 

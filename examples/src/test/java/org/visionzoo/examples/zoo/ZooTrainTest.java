@@ -109,6 +109,7 @@ class ZooTrainTest {
         Result r = zoo("demo", "--limit", 512, "--quiet", "--no-install", "--out", run);
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("zoo demo: training resnet20").contains("epoch 1/1")
+                .containsPattern("on cpu\\(\\), (channels-last|contiguous) order")
                 .containsPattern("zoo demo: test accuracy [0-9.]+% \\(Fashion-MNIST's 10,000 test images\\)");
         assertThat(run.resolve("accuracy.png")).isNotEmptyFile();
         assertThat(run.resolve("checkpoint.safetensors")).isNotEmptyFile();
@@ -119,9 +120,9 @@ class ZooTrainTest {
         Path run = tmp.resolve("dp");
         Result r = zoo("train", "--model", "resnet20", "--dataset", "fashion-mnist", "--limit", 256,
                 "--val-limit", 128, "--batch-size", 64, "--epochs", 1, "--device", "cpu:2", "--quiet",
-                "--out", run);
+                "--contiguous", "--out", run);
         assertThat(r.status()).as(r.err()).isZero();
-        assertThat(r.out()).contains("on [cpu(), cpu()]");
+        assertThat(r.out()).contains("on [cpu(), cpu()], contiguous order");
         assertThat(MetricsLog.read(run.resolve("metrics.jsonl")).get(0).extra().get("global_step")).isEqualTo(4.0);
     }
 
