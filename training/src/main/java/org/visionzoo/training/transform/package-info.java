@@ -1,6 +1,9 @@
 /**
- * Image augmentation in pure Java on float arrays, with torchvision's semantics (DJL's own
- * transforms are broken or missing here; see {@code DJL-NOTES.md}).
+ * Image augmentation in pure Java on float arrays, with torchvision's semantics. DJL 0.36's own
+ * transforms fall short on the PyTorch engine: {@code RandomFlipLeftRight} and {@code
+ * RandomFlipTopBottom} never flip (the flipped array is discarded), {@code RandomBrightness}, {@code
+ * RandomHue} and {@code RandomColorJitter} throw, {@code RandomResizedCrop} samples the aspect
+ * ratio uniformly (torchvision: log-uniform) and {@code Pad} pads to a square.
  *
  * <p>Per-sample transforms ({@link org.visionzoo.training.transform.Transform}) work on a
  * {@link org.visionzoo.training.transform.Image} (float {@code CHW}, usually from
