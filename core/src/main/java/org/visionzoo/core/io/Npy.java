@@ -39,7 +39,7 @@ public final class Npy {
             "Fortran-order arrays are not supported; save with np.ascontiguousarray";
 
     /** What precedes the data: its validated type and shape and its own length in bytes. */
-    private record Preamble(DType dtype, long[] shape, long length) {}
+    record Preamble(DType dtype, long[] shape, long length) {}
 
     /** A tensor read from a stream and the number of bytes it took, header included. */
     record Counted(TensorData tensor, long bytes) {}
@@ -123,7 +123,7 @@ public final class Npy {
      */
     public static void write(Path path, TensorData tensor) throws IOException {
         ByteBuffer header = ByteBuffer.wrap(encodeHeader(tensor));
-        AtomicFiles.write(
+        AtomicFile.writeChannel(
                 path,
                 channel -> {
                     FileRegions.writeAll(channel, header);
@@ -175,7 +175,7 @@ public final class Npy {
         return (dict + " ".repeat(padding) + "\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static Preamble readPreamble(InputStream in, long sizeLimit, String source)
+    static Preamble readPreamble(InputStream in, long sizeLimit, String source)
             throws IOException {
         byte[] fixed = readExactly(in, FIXED_BYTES, "magic and version", source);
         if (!Arrays.equals(fixed, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
@@ -236,7 +236,7 @@ public final class Npy {
     }
 
     /** Returns the data size the header declares, checked to fit the limit and a Java buffer. */
-    private static long dataBytes(Preamble preamble, long sizeLimit, String source)
+    static long dataBytes(Preamble preamble, long sizeLimit, String source)
             throws TensorFormatException {
         long bytes;
         try {

@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -23,7 +26,10 @@ import java.util.zip.ZipOutputStream;
  * by {@code numpy.savez} (stored) and {@code numpy.savez_compressed} (deflated).
  *
  * <p>Entries are read into the heap. To guard against zip bombs, an entry's declared uncompressed
- * size must equal the size its npy header implies, and no more than that is ever inflated.
+ * size must equal the size its npy header implies, and no more than that is ever inflated; {@link
+ * #entries} describes every entry from its npy header alone, so that a caller can check names and
+ * shapes before inflating any data ({@code Weights.load} does). Every entry's CRC-32 is checked, as
+ * {@code numpy.load} does: a flipped bit is an error, not a wrong weight.
  */
 public final class Npz {
 
@@ -45,18 +51,77 @@ public final class Npz {
      * @throws IOException if reading fails
      */
     public static List<TensorData> read(Path path) throws IOException {
+        return read(path, name -> true);
+    }
+
+    /**
+     * Reads the arrays of an {@code .npz} archive whose names are wanted; the others are checked
+     * to be {@code .npy} entries and named, but never inflated.
+     *
+     * @param path the archive, treated as untrusted
+     * @param wanted which arrays to read, by name (without {@code .npy})
+     * @return the wanted arrays in zip order
+     * @throws TensorFormatException as {@link #read(Path)}, or if an entry's CRC-32 does not match
+     * @throws IOException if reading fails
+     */
+    public static List<TensorData> read(Path path, Predicate<String> wanted) throws IOException {
         try (ZipFile zip = open(path)) {
             List<TensorData> tensors = new ArrayList<>();
-            Set<String> names = new HashSet<>();
-            for (ZipEntry entry : Collections.list(zip.entries())) {
-                TensorData tensor = readEntry(path, zip, entry);
-                if (!names.add(tensor.name())) {
-                    throw new TensorFormatException(
-                            path, "duplicate entry '" + entry.getName() + "' in the archive");
+            for (ZipEntry entry : entries(path, zip)) {
+                if (wanted.test(arrayName(entry))) {
+                    tensors.add(readEntry(path, zip, entry));
                 }
-                tensors.add(tensor);
             }
             return tensors;
+        }
+    }
+
+    /**
+     * What an archive holds, from each entry's npy header alone (a few hundred bytes inflated per
+     * entry), to check names, types and shapes before reading any data.
+     *
+     * @param name the array's name (the entry's without {@code .npy})
+     * @param dtype its type
+     * @param shape its shape
+     */
+    public record Entry(String name, DType dtype, long[] shape) {
+        /** Copies the shape. */
+        public Entry {
+            shape = shape.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+    }
+
+    /**
+     * Describes every array of an {@code .npz} archive from its npy header, inflating no data.
+     *
+     * @param path the archive, treated as untrusted
+     * @return the arrays in zip order
+     * @throws TensorFormatException if the file is not a zip of {@code .npy} entries with unique
+     *     names, or an entry's header is malformed or declares more data than the entry holds
+     * @throws IOException if reading fails
+     */
+    public static List<Entry> entries(Path path) throws IOException {
+        try (ZipFile zip = open(path)) {
+            List<Entry> list = new ArrayList<>();
+            for (ZipEntry entry : entries(path, zip)) {
+                String source = path + " (entry '" + entry.getName() + "')";
+                try (InputStream in = zip.getInputStream(entry)) {
+                    Npy.Preamble preamble = Npy.readPreamble(in, entry.getSize(), source);
+                    long data = Npy.dataBytes(preamble, entry.getSize(), source);
+                    if (preamble.length() + data != entry.getSize()) {
+                        throw sizeMismatch(source, entry.getSize(), preamble.length() + data, false);
+                    }
+                    list.add(new Entry(arrayName(entry), preamble.dtype(), preamble.shape()));
+                } catch (ZipException e) {
+                    throw new TensorFormatException(source, "corrupt entry: " + e.getMessage(), e);
+                }
+            }
+            return list;
         }
     }
 
@@ -77,7 +142,7 @@ public final class Npz {
         for (TensorData tensor : tensors) {
             headers.add(Npy.encodeHeader(tensor));
         }
-        AtomicFiles.write(
+        AtomicFile.writeChannel(
                 path,
                 channel -> {
                     // Neither stream is closed: that would close the channel before it is forced.
@@ -99,33 +164,54 @@ public final class Npz {
         }
     }
 
+    /** The archive's entries, checked to be {@code .npy} files that declare their size, named once. */
+    private static List<ZipEntry> entries(Path path, ZipFile zip) throws TensorFormatException {
+        List<ZipEntry> list = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ZipEntry entry : Collections.list(zip.entries())) {
+            String source = path + " (entry '" + entry.getName() + "')";
+            if (entry.isDirectory() || !entry.getName().endsWith(SUFFIX)) {
+                throw new TensorFormatException(source, "expected only " + SUFFIX + " entries, as numpy.savez writes");
+            }
+            if (entry.getSize() < 0) {
+                throw new TensorFormatException(source, "the entry does not declare its size");
+            }
+            if (!names.add(arrayName(entry))) {
+                throw new TensorFormatException(path, "duplicate entry '" + entry.getName() + "' in the archive");
+            }
+            list.add(entry);
+        }
+        return list;
+    }
+
+    private static String arrayName(ZipEntry entry) {
+        return entry.getName().substring(0, entry.getName().length() - SUFFIX.length());
+    }
+
     private static TensorData readEntry(Path path, ZipFile zip, ZipEntry entry) throws IOException {
-        String entryName = entry.getName();
-        String source = path + " (entry '" + entryName + "')";
-        if (entry.isDirectory() || !entryName.endsWith(SUFFIX)) {
-            throw new TensorFormatException(
-                    source, "expected only " + SUFFIX + " entries, as numpy.savez writes");
-        }
+        String source = path + " (entry '" + entry.getName() + "')";
         long declared = entry.getSize();
-        if (declared < 0) {
-            throw new TensorFormatException(source, "the entry does not declare its size");
-        }
-        String name = entryName.substring(0, entryName.length() - SUFFIX.length());
-        try (InputStream in = zip.getInputStream(entry)) {
-            Npy.Counted counted = Npy.readCounted(name, in, declared, source);
-            if (counted.bytes() != declared || in.read() >= 0) {
-                throw new TensorFormatException(
-                        source,
-                        "the entry declares "
-                                + declared
-                                + " bytes, but its npy header and data take "
-                                + counted.bytes()
-                                + (counted.bytes() == declared ? " and more data follows" : ""));
+        CRC32 crc = new CRC32();
+        try (InputStream in = new CheckedInputStream(zip.getInputStream(entry), crc)) {
+            Npy.Counted counted = Npy.readCounted(arrayName(entry), in, declared, source);
+            boolean more = in.read() >= 0;
+            if (counted.bytes() != declared || more) {
+                throw sizeMismatch(source, declared, counted.bytes(), more);
+            }
+            if (entry.getCrc() != -1 && crc.getValue() != entry.getCrc()) {
+                throw new TensorFormatException(source, String.format(Locale.ROOT,
+                        "bad CRC-32: the entry declares %08x, its bytes give %08x (the file is corrupt)",
+                        entry.getCrc(), crc.getValue()));
             }
             return counted.tensor();
         } catch (ZipException e) {
             throw new TensorFormatException(source, "corrupt entry: " + e.getMessage(), e);
         }
+    }
+
+    private static TensorFormatException sizeMismatch(String source, long declared, long found, boolean more) {
+        return new TensorFormatException(source, "the entry declares " + declared
+                + " bytes, but its npy header and data take " + found + (more ? " and more data follows" : ""));
     }
 
     /** Writes one stored entry, whose size and CRC a stored entry must declare upfront. */

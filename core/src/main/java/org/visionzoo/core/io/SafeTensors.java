@@ -47,9 +47,11 @@ public final class SafeTensors {
      * @param path the file, treated as untrusted
      * @return the open file, to be closed by the caller
      * @throws TensorFormatException if the file is malformed: truncated, a header length beyond the
-     *     file or over 100 MB, a header that is not a JSON object of valid entries, an unknown
-     *     dtype, a negative dimension, offsets out of the data region or overlapping, a shape that
-     *     does not match its byte range, or a name given twice
+     *     file or over 100 MB, a header that does not start with <code>{</code> (a byte-order mark,
+     *     leading blanks) or is not a JSON object of valid entries, an unknown dtype, a negative
+     *     dimension, offsets out of the data region, overlapping or leaving gaps, bytes after the
+     *     last tensor, a shape that does not match its byte range, or a name given twice (the
+     *     reference implementation's rules)
      * @throws IOException if reading fails
      */
     public static TensorFile read(Path path) throws IOException {
@@ -58,6 +60,11 @@ public final class SafeTensors {
             long headerLength = readHeaderLength(path, channel);
             long dataStart = PREFIX_BYTES + headerLength;
             ByteBuffer json = FileRegions.read(channel, PREFIX_BYTES, (int) headerLength);
+            if (headerLength == 0 || json.get(0) != '{') {
+                // No byte-order mark, no leading blanks: the reference implementation refuses them.
+                throw new TensorFormatException(path, "the header must start with '{', found "
+                        + (headerLength == 0 ? "nothing" : String.format("byte 0x%02x", json.get(0) & 0xff)));
+            }
             Reader reader =
                     new InputStreamReader(
                             new ByteArrayInputStream(json.array()),
@@ -96,7 +103,7 @@ public final class SafeTensors {
             }
         }
         ByteBuffer header = encodeHeader(tensors, metadata == null ? Map.of() : metadata);
-        AtomicFiles.write(
+        AtomicFile.writeChannel(
                 path,
                 channel -> {
                     FileRegions.writeAll(channel, header);

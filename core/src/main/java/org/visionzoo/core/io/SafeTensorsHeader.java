@@ -90,7 +90,7 @@ final class SafeTensorsHeader {
             entries.add(validate(source, entry, dataSize));
         }
         entries.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
-        checkNoOverlap(source, entries);
+        checkContiguous(source, entries, dataSize);
         return new SafeTensorsHeader(
                 Collections.unmodifiableMap(metadata), Collections.unmodifiableList(entries));
     }
@@ -293,21 +293,32 @@ final class SafeTensorsHeader {
         }
     }
 
-    /** Checks sorted entries pairwise; empty tensors occupy no bytes, so they overlap nothing. */
-    private static void checkNoOverlap(String source, List<Entry> sorted)
+    /**
+     * Checks that the tensors, sorted by offset, fill the data region exactly, one after the
+     * other from byte 0 to its end, as the reference implementation requires: no overlap, no gap,
+     * nothing after the last tensor. Empty tensors occupy no bytes.
+     */
+    private static void checkContiguous(String source, List<Entry> sorted, long dataSize)
             throws TensorFormatException {
+        long next = 0;
         Entry previous = null;
         for (Entry entry : sorted) {
-            if (entry.length() == 0) {
+            if (entry.length() == 0 && entry.begin() <= next) {
                 continue;
             }
-            if (previous != null && entry.begin() < previous.end()) {
-                throw new TensorFormatException(
-                        source,
-                        "tensors " + previous.range() + " and " + entry.range() + " overlap");
+            if (entry.begin() < next) {
+                throw new TensorFormatException(source, "tensors " + previous.range() + " and " + entry.range() + " overlap");
             }
-            // Sorted by begin and not overlapping, so this entry ends last so far.
+            if (entry.begin() > next) {
+                throw new TensorFormatException(source, "gap of " + (entry.begin() - next) + " bytes before tensor "
+                        + entry.range() + ": tensors must follow one another from the start of the data");
+            }
+            next = entry.end();
             previous = entry;
+        }
+        if (next != dataSize) {
+            throw new TensorFormatException(source, (dataSize - next) + " bytes after the last tensor (the data"
+                    + " region is " + dataSize + " bytes, the tensors end at " + next + ")");
         }
     }
 

@@ -10,11 +10,11 @@ import org.visionzoo.core.io.Npz;
 import org.visionzoo.core.io.SafeTensors;
 import org.visionzoo.core.io.TensorData;
 import org.visionzoo.core.io.TensorFile;
+import org.visionzoo.core.io.WeightsFormat;
 import org.visionzoo.core.model.GradMode;
 import org.visionzoo.core.nn.BatchNormFolding;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -85,12 +85,21 @@ public final class Weights {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "weights file not found");
         }
-        if (isZip(file)) {
+        if (WeightsFormat.detect(file) == WeightsFormat.NPZ) {
+            // Names, types and shapes first, from the npy headers: nothing is inflated for an
+            // archive that does not fit the model (a small file may declare gigabytes).
+            Map<String, Described> described = new LinkedHashMap<>();
+            for (Npz.Entry e : Npz.entries(file)) {
+                described.put(e.name(), new Described(e.dtype(), e.shape()));
+            }
+            LoadReport report = check(model, file, options, params, described);
+            Set<String> wanted = Set.copyOf(report.loaded());
             Map<String, TensorData> tensors = new LinkedHashMap<>();
-            for (TensorData t : Npz.read(file)) {
+            for (TensorData t : Npz.read(file, wanted::contains)) {
                 tensors.put(t.name(), t);
             }
-            return load(model, file, options, params, tensors);
+            copy(params, report, tensors);
+            return report;
         }
         try (TensorFile tf = SafeTensors.read(file)) {
             Map<String, TensorData> tensors = new LinkedHashMap<>();
@@ -101,12 +110,32 @@ public final class Weights {
         }
     }
 
+    /** A tensor as its file describes it, before its data is read. */
+    private record Described(DType dtype, long[] shape) {}
+
     private static LoadReport load(
             Block model,
             Path file,
             LoadOptions options,
             Map<String, Parameter> params,
             Map<String, TensorData> tensors)
+            throws WeightsMismatchException {
+        Map<String, Described> described = new LinkedHashMap<>();
+        for (TensorData t : tensors.values()) {
+            described.put(t.name(), new Described(t.dtype(), t.shape()));
+        }
+        LoadReport report = check(model, file, options, params, described);
+        copy(params, report, tensors);
+        return report;
+    }
+
+    /** Matches names, shapes and types; throws, changing nothing, if the tensors do not fit. */
+    private static LoadReport check(
+            Block model,
+            Path file,
+            LoadOptions options,
+            Map<String, Parameter> params,
+            Map<String, Described> tensors)
             throws WeightsMismatchException {
         Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
         List<String> loaded = new ArrayList<>();
@@ -115,8 +144,9 @@ public final class Weights {
         List<String> excluded = new ArrayList<>();
         List<LoadReport.Mismatch> mismatched = new ArrayList<>();
         List<String> badTypes = new ArrayList<>();
-        for (TensorData t : tensors.values()) {
-            String key = t.name();
+        for (Map.Entry<String, Described> e : tensors.entrySet()) {
+            String key = e.getKey();
+            Described t = e.getValue();
             Parameter p = params.get(key);
             if (options.isExcluded(key)) {
                 excluded.add(key);
@@ -147,15 +177,19 @@ public final class Weights {
         if (fatal) {
             throw new WeightsMismatchException(file, model.getClass().getSimpleName(), report, options.isStrict());
         }
+        return report;
+    }
+
+    /** Copies the checked tensors into the parameters. */
+    private static void copy(Map<String, Parameter> params, LoadReport report, Map<String, TensorData> tensors) {
         GradMode gradMode = GradMode.disabled(); // in-place writes into leaves that require grad
         try {
-            for (String key : loaded) {
+            for (String key : report.loaded()) {
                 copyInto(params.get(key).getArray(), tensors.get(key));
             }
         } finally {
             gradMode.close();
         }
-        return report;
     }
 
     // An indexed copy, not NDArray.set(float[]): the latter makes libtorch print a deprecation
@@ -173,13 +207,6 @@ public final class Weights {
 
     private static boolean isFloat(DType dtype) {
         return dtype == DType.F32 || dtype == DType.F16 || dtype == DType.BF16 || dtype == DType.F64;
-    }
-
-    private static boolean isZip(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] magic = in.readNBytes(2);
-            return magic.length == 2 && magic[0] == 'P' && magic[1] == 'K';
-        }
     }
 
     /**

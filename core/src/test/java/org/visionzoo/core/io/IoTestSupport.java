@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Builds tensor files byte by byte and checks the errors of malformed ones. */
-final class IoTestSupport {
+public final class IoTestSupport {
 
     private IoTestSupport() {}
 
@@ -50,6 +50,17 @@ final class IoTestSupport {
     }
 
     /** Returns the bytes of an npy file; the header text is taken as given, without padding. */
+    /**
+     * The version 1.0 header of a one-dimensional npy array, without its data.
+     *
+     * @param descr the dtype, e.g. {@code <f4}
+     * @param length the number of elements
+     * @return the header bytes
+     */
+    public static byte[] npyHeader(String descr, long length) {
+        return npyBytes(1, npyDict(descr, "False", "(" + length + ",)"), new byte[0]);
+    }
+
     static byte[] npyBytes(int major, String header, byte[] data) {
         byte[] text = header.getBytes(StandardCharsets.UTF_8);
         int lengthBytes = major == 1 ? 2 : 4;

@@ -212,6 +212,74 @@ class NpzTest {
     }
 
     @Test
+    void aFlippedBitIsABadCrcAsNumpyLoadSays() throws IOException {
+        Path file = dir.resolve("w.npz");
+        Npz.write(file, List.of(TensorData.ofFloats("conv1.weight", new long[] {4}, new float[] {1, 2, 3, 4})));
+        byte[] raw = Files.readAllBytes(file);
+        int data = indexOf(raw, floatBytes(1, 2, 3, 4));
+        raw[data + 5] ^= 0x10; // one bit of the second float
+        Files.write(file, raw);
+        assertFormatError(() -> Npz.read(file), file, "(entry 'conv1.weight.npy')", "bad CRC-32", "the file is corrupt");
+    }
+
+    @Test
+    void aFlippedBitInACompressedEntryIsRefusedToo() throws IOException {
+        byte[] npy = npyBytes(1, npyDict("<f4", "False", "(256,)"), new byte[1024]);
+        Path file = zip(ZipEntry.DEFLATED, "w.npy", npy);
+        byte[] raw = Files.readAllBytes(file);
+        raw[40] ^= 0x01; // inside the deflated data
+        Files.write(file, raw);
+        assertThatThrownBy(() -> Npz.read(file)).isInstanceOf(TensorFormatException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("(entry 'w.npy')");
+    }
+
+    @Test
+    void entriesDescribeTheArraysWithoutReadingTheirData() throws IOException {
+        Path file = dir.resolve("two.npz");
+        Npz.write(file, List.of(TensorData.ofFloats("a", new long[] {2, 3}, new float[6]),
+                TensorData.ofFloats("b", new long[] {}, new float[] {5})));
+        List<Npz.Entry> entries = Npz.entries(file);
+        assertThat(entries).extracting(Npz.Entry::name).containsExactly("a", "b");
+        assertThat(entries.get(0).shape()).containsExactly(2, 3);
+        assertThat(entries.get(0).dtype()).isEqualTo(DType.F32);
+        assertThat(Npz.read(file, "b"::equals)).singleElement().satisfies(t -> assertThat(t.name()).isEqualTo("b"));
+    }
+
+    @Test
+    void aBombIsDescribedWithoutInflatingIt() throws IOException {
+        // 1 GiB of zeros deflates to about 1 MB; describing it inflates only its header.
+        Path file = dir.resolve("bomb.npz");
+        byte[] header = npyBytes(1, npyDict("<f4", "False", "(268435456,)"), new byte[0]);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("huge.npy"));
+            zip.write(header);
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 1024; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        assertThat(Files.size(file)).isLessThan(2_000_000);
+        long start = System.nanoTime();
+        assertThat(Npz.entries(file)).singleElement().satisfies(e -> assertThat(e.shape()).containsExactly(268435456));
+        assertThat(Npz.read(file, name -> false)).isEmpty();
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(2);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void duplicateEntries() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {

@@ -80,10 +80,38 @@ class SafeTensorsMalformedTest {
     @Test
     void headerIsNotAnObject() throws IOException {
         Path file = safetensors(dir, "[1, 2]", new byte[0]);
-        assertFormatError(
-                () -> SafeTensors.read(file),
-                file,
-                "expected the header to be a JSON object, found BEGIN_ARRAY");
+        assertFormatError(() -> SafeTensors.read(file), file, "the header must start with '{', found byte 0x5b");
+    }
+
+    @Test
+    void headerWithAByteOrderMarkOrLeadingBlanks() throws IOException {
+        // The reference implementation refuses both (InvalidHeaderStart).
+        Path bom = safetensors(dir, "\uFEFF{}", new byte[0]);
+        assertFormatError(() -> SafeTensors.read(bom), bom, "the header must start with '{', found byte 0xef");
+        Path blank = safetensors(dir, " {}", new byte[0]);
+        assertFormatError(() -> SafeTensors.read(blank), blank, "found byte 0x20");
+    }
+
+    @Test
+    void aGapBetweenTensors() throws IOException {
+        Path file = safetensors(dir,
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                new byte[12]);
+        assertFormatError(() -> SafeTensors.read(file), file, "gap of 4 bytes before tensor 'b' (bytes 8..12)");
+    }
+
+    @Test
+    void dataBeforeTheFirstTensor() throws IOException {
+        Path file = safetensorsEntryAt(4, 12);
+        assertFormatError(() -> SafeTensors.read(file), file, "gap of 4 bytes before tensor 'w' (bytes 4..12)");
+    }
+
+    @Test
+    void bytesAfterTheLastTensor() throws IOException {
+        Path file = safetensors(dir, "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[7]);
+        assertFormatError(() -> SafeTensors.read(file), file,
+                "3 bytes after the last tensor (the data region is 7 bytes, the tensors end at 4)");
     }
 
     @Test
@@ -306,6 +334,11 @@ class SafeTensorsMalformedTest {
     /**
      * Writes a file whose length prefix says {@code headerLength}, followed by {@code rest} bytes.
      */
+    private Path safetensorsEntryAt(long begin, long end) throws IOException {
+        return safetensors(dir, "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + begin + "," + end + "]}}",
+                new byte[(int) end]);
+    }
+
     private Path withHeaderLength(long headerLength, int rest) throws IOException {
         byte[] bytes =
                 ByteBuffer.allocate(8 + rest)

@@ -12,10 +12,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.visionzoo.core.TinyNet;
+import org.visionzoo.core.io.IoTestSupport;
 import org.visionzoo.core.io.Npz;
 import org.visionzoo.core.io.SafeTensors;
 import org.visionzoo.core.io.TensorData;
 import org.visionzoo.core.io.TensorFile;
+import org.visionzoo.core.io.WeightsFormat;
 import org.visionzoo.core.model.Inference;
 
 import java.io.IOException;
@@ -25,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 class WeightsTest {
 
@@ -101,6 +105,54 @@ class WeightsTest {
         Weights.load(b, npz);
         NDArray x = manager.randomNormal(new Shape(1, 3, 16, 16));
         assertThat(Inference.logits(b, x).toFloatArray()).containsExactly(Inference.logits(a, x).toFloatArray());
+    }
+
+    @Test
+    void anNpzWhoseNamesDoNotFitIsRefusedBeforeAnythingIsInflated() throws IOException {
+        // Four 256 MiB arrays of zeros under names the model lacks, as a 1 MB file.
+        Path bomb = dir.resolve("bomb.npz");
+        byte[] header = IoTestSupport.npyHeader("<f4", 67108864);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int e = 0; e < 4; e++) {
+                zip.putNextEntry(new ZipEntry("junk" + e + ".npy"));
+                zip.write(header);
+                for (int i = 0; i < 256; i++) {
+                    zip.write(zeros);
+                }
+                zip.closeEntry();
+            }
+        }
+        TinyNet net = tiny(5);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Weights.load(net, bomb)).isInstanceOf(WeightsMismatchException.class)
+                .hasMessageContaining("junk0");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds to refuse it").isLessThan(2);
+    }
+
+    @Test
+    void aSafetensorsHeaderLengthThatStartsWithPkIsStillSafetensors() throws IOException {
+        // 0x4B50 = "PK" little-endian: a header of 19,280 bytes (metadata pads it) once sent the
+        // file to the zip reader.
+        TinyNet a = tiny(5);
+        List<TensorData> tensors = Weights.stateDict(a);
+        Path file = dir.resolve("pk.safetensors");
+        SafeTensors.write(file, tensors, Map.of("format", "pt", "note", ""));
+        long base = headerLength(file);
+        for (long pad = Math.max(0, 0x4B50 - base - 8); headerLength(file) != 0x4B50; pad++) {
+            assertThat(pad).as("padding tried").isLessThan(0x4B50 - base + 16);
+            SafeTensors.write(file, tensors, Map.of("format", "pt", "note", "x".repeat((int) pad)));
+        }
+        assertThat(new String(Files.readAllBytes(file), 0, 2, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("PK");
+        assertThat(WeightsFormat.detect(file)).isEqualTo(WeightsFormat.SAFETENSORS);
+        TinyNet b = tiny(5);
+        Weights.load(b, file);
+        NDArray x = manager.randomNormal(new Shape(1, 3, 16, 16));
+        assertThat(Inference.logits(b, x).toFloatArray()).containsExactly(Inference.logits(a, x).toFloatArray());
+    }
+
+    private static long headerLength(Path file) throws IOException {
+        return java.nio.ByteBuffer.wrap(Files.readAllBytes(file), 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     private static java.nio.ByteBuffer copy(java.nio.ByteBuffer b) {

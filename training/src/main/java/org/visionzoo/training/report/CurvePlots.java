@@ -9,6 +9,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.visionzoo.core.io.AtomicFile;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -152,7 +153,7 @@ public final class CurvePlots {
 
     private static void save(JFreeChart chart, Path file) {
         try {
-            AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT));
+            AtomicFile.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT));
         } catch (IOException e) {
             String message = file + ": cannot write the chart: " + e;
             throw new UncheckedIOException(message, new IOException(message, e));

@@ -1,5 +1,7 @@
 package org.visionzoo.training.report;
 
+import org.visionzoo.core.io.AtomicFile;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -167,7 +169,7 @@ public final class MetricsLog {
 
     private void save() {
         try {
-            AtomicFiles.write(file, out -> {
+            AtomicFile.write(file, out -> {
                 Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
                 for (EpochRecord r : records) {
                     w.write(r.toJsonLine());

@@ -1,0 +1,53 @@
+package org.visionzoo.core.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The container of a weights file, recognised by its structure, never by its name or two magic
+ * bytes: a safetensors file starts with an 8-byte little-endian header length {@code N} such that
+ * the JSON header that follows begins with <code>{</code> and fits in the file; a zip archive
+ * ({@code .npz}) starts with a zip local-file or end-of-archive signature. A safetensors header
+ * length can begin with the bytes {@code PK} (any length that is 0x4B50 modulo 65536), so the
+ * safetensors test comes first: a zip's first eight bytes read as a length far beyond any file.
+ */
+public enum WeightsFormat {
+    /** A safetensors file. */
+    SAFETENSORS,
+    /** A zip archive of {@code .npy} entries, as {@code numpy.savez} writes. */
+    NPZ;
+
+    private static final int PREFIX = 9;
+
+    /**
+     * Recognises a file.
+     *
+     * @param path the file
+     * @return its container
+     * @throws TensorFormatException if it is neither
+     * @throws IOException if reading fails
+     */
+    public static WeightsFormat detect(Path path) throws IOException {
+        long size = Files.size(path);
+        byte[] head;
+        try (InputStream in = Files.newInputStream(path)) {
+            head = in.readNBytes(PREFIX);
+        }
+        if (head.length == PREFIX) {
+            long headerLength = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (headerLength >= 2 && headerLength <= size - 8 && head[8] == '{') {
+                return SAFETENSORS;
+            }
+        }
+        if (head.length >= 4 && head[0] == 'P' && head[1] == 'K'
+                && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6))) {
+            return NPZ;
+        }
+        throw new TensorFormatException(path, "neither a safetensors file (an 8-byte header length, then a JSON"
+                + " object) nor an .npz zip archive (" + size + " bytes)");
+    }
+}
