@@ -8,7 +8,7 @@ import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.Models;
 import org.visionzoo.core.weights.Weights;
-import org.visionzoo.training.data.ImageFolder;
+import org.visionzoo.training.data.ImageDecoder;
 import org.visionzoo.training.loop.Checkpoint;
 import org.visionzoo.training.transform.Image;
 import org.visionzoo.training.transform.Normalize;
@@ -61,7 +61,7 @@ public final class Classify {
             Weights.load(model, run.resolve("model.safetensors"));
             model.optimizeForInference(); // fold the batch norms: faster, same predictions
             for (int i = 1; i < args.length; i++) {
-                Image img = ImageFolder.decodeFile(Path.of(args[i]), channels);
+                Image img = ImageDecoder.standard().decode(Path.of(args[i]), channels);
                 if (img.height() != size || img.width() != size) {
                     System.out.println(args[i] + ": expected " + size + "x" + size + " pixels, got "
                             + img.height() + "x" + img.width());

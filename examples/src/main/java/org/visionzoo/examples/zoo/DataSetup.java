@@ -125,12 +125,10 @@ final class DataSetup {
      * download}) the official files, checksummed, into the cache folder.
      */
     static Data load(Spec spec, Path dataDir, boolean download, Double valFraction, long seed,
-            int channels, boolean skipUndecodable, PrintWriter log) throws IOException {
+            ImageFolder.Options folderOptions, PrintWriter log) throws IOException {
         if (spec.kind() == Kind.FOLDER) {
-            ImageFolder.Options options = ImageFolder.Options.defaults()
-                    .channels(channels == 0 ? 3 : channels).skipUndecodable(skipUndecodable);
             ImageFolder.Splits splits = ImageFolder.splits(spec.folder(),
-                    valFraction == null ? DEFAULT_VAL_FRACTION : valFraction, seed, options);
+                    valFraction == null ? DEFAULT_VAL_FRACTION : valFraction, seed, folderOptions);
             return new Data(spec, splits.train(), splits.val(),
                     splits.train().channels() == 1
                             ? new Normalize(new float[] {0.449f}, new float[] {0.226f})

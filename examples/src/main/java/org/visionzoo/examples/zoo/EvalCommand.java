@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.training.data.DataLoader;
+import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.loop.EvalResult;
 import org.visionzoo.training.loop.Trainer;
@@ -78,6 +79,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
 
+    @Mixin ImageLimitOption imageLimit = new ImageLimitOption();
+
     @Spec CommandSpec spec;
 
     @Override
@@ -94,7 +97,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         Cli.requireReadableFile(weights, "weights file");
         RunInfo info = RunInfo.besides(weights);
-        DataSetup.Data d = DataSetup.load(ds, data, download, valSplit, seed, 0, false, spec.commandLine().getErr());
+        DataSetup.Data d = DataSetup.load(ds, data, download, valSplit, seed,
+                ImageFolder.Options.defaults().maxImagePixels(imageLimit.decoder(spec).maxPixels()), spec.commandLine().getErr());
         LabeledImages val = limit == null ? d.val() : d.val().first(limit);
         int size = imageSize != null ? imageSize
                 : info != null && info.model().equals(entry.name()) ? info.imageSize()

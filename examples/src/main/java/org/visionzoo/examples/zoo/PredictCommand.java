@@ -11,7 +11,7 @@ import com.google.gson.JsonObject;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.ModelSpec;
-import org.visionzoo.training.data.ImageFolder;
+import org.visionzoo.training.data.ImageDecoder;
 import org.visionzoo.training.transform.Image;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.Transform;
@@ -74,6 +74,8 @@ final class PredictCommand implements Callable<Integer> {
 
     @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
 
+    @Mixin ImageLimitOption imageLimit = new ImageLimitOption();
+
     @Spec CommandSpec spec;
 
     @Override
@@ -101,10 +103,11 @@ final class PredictCommand implements Callable<Integer> {
             throw new Errors.UsageError(spec.commandLine(), "--top must be >= 1, got " + top);
         }
         int k = Math.min(top, classes);
+        ImageDecoder decoder = imageLimit.decoder(spec);
         // decode everything first: a bad file fails before any work, naming it
         List<Image> inputs = new ArrayList<>();
         for (Path p : images) {
-            Image img = ImageFolder.decodeFile(p, channels);
+            Image img = decoder.decode(p, channels);
             if (nativeSize > 0 && (img.height() != nativeSize || img.width() != nativeSize)) {
                 img = new org.visionzoo.training.transform.Resize(nativeSize).apply(img, new SplittableRandom(0));
                 img = new org.visionzoo.training.transform.CenterCrop(nativeSize).apply(img, new SplittableRandom(0));

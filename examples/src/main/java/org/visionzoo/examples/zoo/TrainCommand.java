@@ -13,6 +13,7 @@ import org.visionzoo.core.weights.LoadOptions;
 import org.visionzoo.core.weights.LoadReport;
 import org.visionzoo.core.weights.Weights;
 import org.visionzoo.training.data.DataLoader;
+import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.loop.Checkpoint;
 import org.visionzoo.training.loop.Devices;
@@ -177,6 +178,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
 
+    @Mixin ImageLimitOption imageLimit = new ImageLimitOption();
+
     @Spec CommandSpec spec;
 
     /** The outcome, for {@code zoo demo}. */
@@ -207,7 +210,9 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        DataSetup.Data d = DataSetup.load(ds, data, download, valSplit, seed, 0, skipBadImages,
+        ImageFolder.Options folderOptions = ImageFolder.Options.defaults().skipUndecodable(skipBadImages)
+                .maxImagePixels(imageLimit.decoder(spec).maxPixels());
+        DataSetup.Data d = DataSetup.load(ds, data, download, valSplit, seed, folderOptions,
                 spec.commandLine().getErr());
         LabeledImages train = limit == null ? d.train() : d.train().first(limit);
         LabeledImages val = valLimit == null ? d.val() : d.val().first(valLimit);

@@ -23,6 +23,10 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Downloads one file over HTTP(S), checked against its SHA-256 digest; called only when the user
@@ -45,25 +49,27 @@ public final class Download {
     /** Options for a download; immutable, each setter returns a changed copy. */
     public static final class Options {
 
-        private static final Options DEFAULTS =
-                new Options(true, Duration.ofSeconds(30), Duration.ofMinutes(2), 8L << 30);
+        private static final Options DEFAULTS = new Options(
+                true, Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(60), 8L << 30);
 
         private final boolean progress;
         private final Duration connectTimeout;
         private final Duration responseTimeout;
+        private final Duration readTimeout;
         private final long maxBytes;
 
-        private Options(
-                boolean progress, Duration connectTimeout, Duration responseTimeout, long maxBytes) {
+        private Options(boolean progress, Duration connectTimeout, Duration responseTimeout, Duration readTimeout,
+                long maxBytes) {
             this.progress = progress;
             this.connectTimeout = connectTimeout;
             this.responseTimeout = responseTimeout;
+            this.readTimeout = readTimeout;
             this.maxBytes = maxBytes;
         }
 
         /**
          * Returns the defaults: a progress bar, 30 seconds to connect, 2 minutes for the response
-         * headers, at most 8 GiB.
+         * headers, 60 seconds without data at most while the body arrives, at most 8 GiB.
          *
          * @return the default options
          */
@@ -79,7 +85,7 @@ public final class Download {
          * @return the changed copy
          */
         public Options progress(boolean show) {
-            return new Options(show, connectTimeout, responseTimeout, maxBytes);
+            return new Options(show, connectTimeout, responseTimeout, readTimeout, maxBytes);
         }
 
         /**
@@ -90,8 +96,7 @@ public final class Download {
          * @throws IllegalArgumentException if {@code timeout} is not positive
          */
         public Options connectTimeout(Duration timeout) {
-            return new Options(progress, positive(timeout, "connectTimeout"), responseTimeout,
-                    maxBytes);
+            return new Options(progress, positive(timeout, "connectTimeout"), responseTimeout, readTimeout, maxBytes);
         }
 
         /**
@@ -103,8 +108,28 @@ public final class Download {
          * @throws IllegalArgumentException if {@code timeout} is not positive
          */
         public Options responseTimeout(Duration timeout) {
-            return new Options(progress, connectTimeout, positive(timeout, "responseTimeout"),
-                    maxBytes);
+            return new Options(progress, connectTimeout, positive(timeout, "responseTimeout"), readTimeout, maxBytes);
+        }
+
+        /**
+         * Returns a copy with another limit on the time the body may stall: when no byte arrives
+         * for that long, the download fails and its partial file is removed.
+         *
+         * @param timeout a positive duration
+         * @return the changed copy
+         * @throws IllegalArgumentException if {@code timeout} is not positive
+         */
+        public Options readTimeout(Duration timeout) {
+            return new Options(progress, connectTimeout, responseTimeout, positive(timeout, "readTimeout"), maxBytes);
+        }
+
+        /**
+         * Returns the limit on the time without data while the body arrives.
+         *
+         * @return the timeout
+         */
+        public Duration readTimeout() {
+            return readTimeout;
         }
 
         /**
@@ -119,7 +144,7 @@ public final class Download {
             if (max < 1) {
                 throw new IllegalArgumentException("maxBytes must be at least 1, got " + max);
             }
-            return new Options(progress, connectTimeout, responseTimeout, max);
+            return new Options(progress, connectTimeout, responseTimeout, readTimeout, max);
         }
 
         /**
@@ -169,7 +194,8 @@ public final class Download {
         @Override
         public String toString() {
             return "Options[progress=" + progress + ", connectTimeout=" + connectTimeout
-                    + ", responseTimeout=" + responseTimeout + ", maxBytes=" + maxBytes + "]";
+                    + ", responseTimeout=" + responseTimeout + ", readTimeout=" + readTimeout
+                    + ", maxBytes=" + maxBytes + "]";
         }
     }
 
@@ -322,7 +348,8 @@ public final class Download {
             MessageDigest md = newDigest();
             long got = 0;
             byte[] buf = new byte[1 << 16];
-            try (FileChannel out =
+            try (Watchdog watchdog = new Watchdog(body, options.readTimeout());
+                    FileChannel out =
                             FileChannel.open(
                                     part,
                                     StandardOpenOption.CREATE,
@@ -334,6 +361,7 @@ public final class Download {
                     try {
                         n = body.read(buf);
                     } catch (IOException e) {
+                        watchdog.throwIfStalled(source, got);
                         throw new DatasetException(
                                 source,
                                 (length >= 0
@@ -346,9 +374,11 @@ public final class Download {
                                         + ")",
                                 e);
                     }
+                    watchdog.throwIfStalled(source, got);
                     if (n < 0) {
                         break;
                     }
+                    watchdog.progressed();
                     got += n;
                     if (got > options.maxBytes()) {
                         throw new DatasetException(
@@ -394,6 +424,61 @@ public final class Download {
                 .setUpdateIntervalMillis(250)
                 .showSpeed()
                 .build();
+    }
+
+    /**
+     * Closes a response body that delivers no byte for a while: {@code read} then returns or fails,
+     * and the reader, told by {@link #throwIfStalled}, reports the stall. The JDK's HTTP client
+     * times out only the wait for the response headers.
+     */
+    private static final class Watchdog implements AutoCloseable {
+
+        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "visionzoo-download-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private final InputStream body;
+        private final long limitNanos;
+        private volatile long lastProgress = System.nanoTime();
+        private volatile boolean stalled;
+        private final ScheduledFuture<?> task;
+
+        Watchdog(InputStream body, Duration limit) {
+            this.body = body;
+            this.limitNanos = limit.toNanos();
+            long period = Math.max(10, limit.toMillis() / 4);
+            this.task = TIMER.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        void progressed() {
+            lastProgress = System.nanoTime();
+        }
+
+        private void check() {
+            if (!stalled && System.nanoTime() - lastProgress > limitNanos) {
+                stalled = true;
+                try {
+                    body.close();
+                } catch (IOException e) {
+                    // closing is all that is wanted; the reader reports the stall
+                }
+            }
+        }
+
+        void throwIfStalled(String source, long got) throws DatasetException {
+            if (stalled) {
+                long millis = Duration.ofNanos(limitNanos).toMillis();
+                throw new DatasetException(source, "no data for " + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms")
+                        + " after " + got + " bytes: the server stalled; the partial file was removed");
+            }
+        }
+
+        @Override
+        public void close() {
+            task.cancel(false);
+        }
     }
 
     /** Moves the checked file to its name, atomically where the file system can. */

@@ -127,6 +127,10 @@ public final class Idx {
         long total = 1;
         for (int d = 0; d < ndims; d++) {
             dims[d] = Integer.toUnsignedLong(readInt(header, 4 * d));
+            if (d == 0 && dims[0] > Streams.MAX_ITEMS) {
+                throw new DatasetException(source, "header declares " + dims[0] + " " + kind
+                        + ", more than the limit of " + Streams.MAX_ITEMS + " (a corrupt or hostile file?)");
+            }
             total *= dims[d];
             if (total > Streams.MAX_BYTES || dims[d] > Streams.MAX_BYTES) {
                 throw new DatasetException(

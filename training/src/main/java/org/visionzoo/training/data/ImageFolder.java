@@ -2,13 +2,6 @@ package org.visionzoo.training.data;
 
 import org.visionzoo.training.transform.Image;
 
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
@@ -16,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,10 +16,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.FileImageInputStream;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * A dataset of image files, one sub-folder per class, like torchvision's {@code ImageFolder}.
@@ -40,13 +28,9 @@ import javax.imageio.stream.ImageInputStream;
  * with a dot, or hidden for the file system). Symbolic links are followed, each folder searched
  * once.
  *
- * <p>Files are decoded by {@code javax.imageio} on each {@link #load(int)}, never up front, and
- * delivered at their own size as floats in {@code [0, 1]} ({@code value / max}, 255 for 8-bit
- * files) with {@link Options#channels()} channels: 3 (RGB; a grayscale file is repeated into the
- * three channels, alpha is dropped, a palette is looked up) or 1 (luminance, {@code L = R * 299 /
- * 1000 + G * 587 / 1000 + B * 114 / 1000} rounded as Pillow's {@code convert("L")} does; a
- * grayscale file is taken as is). Grayscale and RGB samples are read as stored, without colour
- * management, as Pillow does; other colour models are converted to sRGB by {@code java.awt}.
+ * <p>Files are decoded by {@link ImageDecoder} on each {@link #load(int)}, never up front, and
+ * delivered at their own size as floats in {@code [0, 1]} with {@link Options#channels()}
+ * channels; an image of more than {@link Options#maxImagePixels()} pixels is undecodable.
  *
  * <p>A file that cannot be decoded fails {@link #load(int)} with a {@link DatasetException} naming
  * it, unless {@link Options#skipUndecodable(boolean)} is set: then {@code load} logs a warning (once
@@ -76,14 +60,16 @@ public final class ImageFolder implements LabeledImages {
     /** Options for opening a folder; immutable, each setter returns a changed copy. */
     public static final class Options {
 
-        private static final Options DEFAULTS = new Options(3, false);
+        private static final Options DEFAULTS = new Options(3, false, ImageDecoder.DEFAULT_MAX_PIXELS);
 
         private final int channels;
         private final boolean skipUndecodable;
+        private final long maxImagePixels;
 
-        private Options(int channels, boolean skipUndecodable) {
+        private Options(int channels, boolean skipUndecodable, long maxImagePixels) {
             this.channels = channels;
             this.skipUndecodable = skipUndecodable;
+            this.maxImagePixels = maxImagePixels;
         }
 
         /**
@@ -106,7 +92,7 @@ public final class ImageFolder implements LabeledImages {
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
             }
-            return new Options(channels, skipUndecodable);
+            return new Options(channels, skipUndecodable, maxImagePixels);
         }
 
         /**
@@ -116,7 +102,29 @@ public final class ImageFolder implements LabeledImages {
          * @return the changed copy
          */
         public Options skipUndecodable(boolean skip) {
-            return new Options(channels, skip);
+            return new Options(channels, skip, maxImagePixels);
+        }
+
+        /**
+         * Returns a copy that refuses images of more pixels (see {@link ImageDecoder}); such an
+         * image is undecodable, so {@link #skipUndecodable(boolean)} skips it too.
+         *
+         * @param pixels the largest width times height accepted, {@code > 0} (default {@value
+         *     ImageDecoder#DEFAULT_MAX_PIXELS}, Pillow's)
+         * @return the changed copy
+         * @throws IllegalArgumentException if {@code pixels <= 0}
+         */
+        public Options maxImagePixels(long pixels) {
+            return new Options(channels, skipUndecodable, new ImageDecoder(pixels).maxPixels());
+        }
+
+        /**
+         * Returns the largest image accepted, in pixels.
+         *
+         * @return width times height
+         */
+        public long maxImagePixels() {
+            return maxImagePixels;
         }
 
         /**
@@ -139,7 +147,8 @@ public final class ImageFolder implements LabeledImages {
 
         @Override
         public String toString() {
-            return "Options[channels=" + channels + ", skipUndecodable=" + skipUndecodable + "]";
+            return "Options[channels=" + channels + ", skipUndecodable=" + skipUndecodable
+                    + ", maxImagePixels=" + maxImagePixels + "]";
         }
     }
 
@@ -532,12 +541,9 @@ public final class ImageFolder implements LabeledImages {
     @Override
     public Image load(int index) throws IOException {
         Objects.checkIndex(index, files.length);
+        ImageDecoder decoder = new ImageDecoder(options.maxImagePixels());
         if (!options.skipUndecodable()) {
-            try {
-                return decode(files[index], options.channels());
-            } catch (Undecodable e) {
-                throw e.toDatasetException(files[index]);
-            }
+            return decoder.decode(files[index], options.channels());
         }
         int c = labels[index];
         int start = classStart[c];
@@ -548,8 +554,8 @@ public final class ImageFolder implements LabeledImages {
                 continue;
             }
             try {
-                return decode(files[i], options.channels());
-            } catch (Undecodable e) {
+                return decoder.decodeOrExplain(files[i], options.channels());
+            } catch (ImageDecoder.Undecodable e) {
                 skip(i, e.getMessage());
             }
         }
@@ -579,174 +585,5 @@ public final class ImageFolder implements LabeledImages {
     public String toString() {
         return "ImageFolder[" + name + ", " + files.length + " images, " + classNames.size()
                 + " classes, " + root + "]";
-    }
-
-    /** A file that could be read but not decoded; the message says why. */
-    private static final class Undecodable extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Undecodable(String why, Throwable cause) {
-            super(why, cause);
-        }
-
-        DatasetException toDatasetException(Path file) {
-            return new DatasetException(
-                    file, "could not be decoded as an image (" + getMessage() + ")", getCause());
-        }
-    }
-
-    /**
-     * Decodes one image file the way {@link #load} does, e.g. for prediction on files given one by
-     * one.
-     *
-     * @param file an image file (PNG, JPEG, BMP, GIF, TIFF)
-     * @param channels 1 (grayscale, PIL's luminance) or 3 (RGB)
-     * @return the image, floats in {@code [0, 1]}, {@code CHW}
-     * @throws DatasetException naming the file if it cannot be read or decoded
-     * @throws IllegalArgumentException if {@code channels} is not 1 or 3
-     */
-    public static Image decodeFile(Path file, int channels) throws IOException {
-        if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new DatasetException(file, "image file not found");
-        }
-        try {
-            return decode(file, channels);
-        } catch (Undecodable e) {
-            throw e.toDatasetException(file);
-        }
-    }
-
-    /**
-     * Decodes a file.
-     *
-     * @throws Undecodable if the bytes are not an image the installed readers decode
-     * @throws DatasetException if the file cannot be opened
-     */
-    private static Image decode(Path file, int channels) throws IOException, Undecodable {
-        BufferedImage img;
-        ImageInputStream in;
-        try {
-            in = new FileImageInputStream(file.toFile());
-        } catch (FileNotFoundException e) {
-            throw new DatasetException(file, "could not be read (" + e.getMessage() + ")", e);
-        }
-        try {
-            if (in.length() == 0) {
-                throw new Undecodable("empty file", null);
-            }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new Undecodable("no image reader recognises its content", null);
-            }
-            ImageReader reader = readers.next();
-            String format =
-                    reader.getOriginatingProvider() != null
-                            ? reader.getOriginatingProvider().getFormatNames()[0]
-                            : "image";
-            try {
-                reader.setInput(in, true, true);
-                img = reader.read(0);
-            } catch (IOException | RuntimeException e) {
-                throw new Undecodable(format + " reader failed: " + e, e);
-            } finally {
-                reader.dispose();
-            }
-        } finally {
-            in.close();
-        }
-        if (img == null) {
-            throw new Undecodable("the reader returned no image", null);
-        }
-        return toImage(img, channels);
-    }
-
-    /** Converts a decoded image to {@code CHW} floats. */
-    private static Image toImage(BufferedImage img, int channels) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int plane = w * h;
-        ColorModel cm = img.getColorModel();
-        Raster raster = img.getRaster();
-        int type = cm.getColorSpace().getType();
-        boolean rawSamples =
-                !(cm instanceof IndexColorModel)
-                        && !cm.isAlphaPremultiplied()
-                        && (raster.getTransferType() == DataBuffer.TYPE_BYTE
-                                || raster.getTransferType() == DataBuffer.TYPE_USHORT
-                                || raster.getTransferType() == DataBuffer.TYPE_INT);
-        float[] out = new float[channels * plane];
-        if (rawSamples
-                && type == ColorSpace.TYPE_GRAY
-                && cm.getNumColorComponents() == 1
-                && cm.getComponentSize(0) <= 16) {
-            float max = (1 << cm.getComponentSize(0)) - 1;
-            int[] samples = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-            for (int p = 0; p < plane; p++) {
-                out[p] = samples[p] / max;
-            }
-            for (int c = 1; c < channels; c++) {
-                System.arraycopy(out, 0, out, c * plane, plane);
-            }
-            return new Image(channels, h, w, out);
-        }
-        int[][] rgb = new int[3][];
-        int bits;
-        if (rawSamples
-                && type == ColorSpace.TYPE_RGB
-                && cm.getNumColorComponents() == 3
-                && cm.getComponentSize(0) <= 16
-                && cm.getComponentSize(1) == cm.getComponentSize(0)
-                && cm.getComponentSize(2) == cm.getComponentSize(0)) {
-            bits = cm.getComponentSize(0);
-            for (int b = 0; b < 3; b++) {
-                rgb[b] = raster.getSamples(0, 0, w, h, b, (int[]) null);
-            }
-        } else {
-            bits = 8;
-            int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-            for (int b = 0; b < 3; b++) {
-                rgb[b] = new int[plane];
-            }
-            for (int p = 0; p < plane; p++) {
-                rgb[0][p] = (argb[p] >> 16) & 0xFF;
-                rgb[1][p] = (argb[p] >> 8) & 0xFF;
-                rgb[2][p] = argb[p] & 0xFF;
-            }
-        }
-        float max = (1 << bits) - 1;
-        if (channels == 3) {
-            for (int b = 0; b < 3; b++) {
-                int[] s = rgb[b];
-                for (int p = 0; p < plane; p++) {
-                    out[b * plane + p] = s[p] / max;
-                }
-            }
-        } else if (bits == 8) {
-            for (int p = 0; p < plane; p++) {
-                out[p] = luminance8(rgb[0][p], rgb[1][p], rgb[2][p]) / 255f;
-            }
-        } else {
-            for (int p = 0; p < plane; p++) {
-                out[p] = (0.299f * rgb[0][p] + 0.587f * rgb[1][p] + 0.114f * rgb[2][p]) / max;
-            }
-        }
-        return new Image(channels, h, w, out);
-    }
-
-    /**
-     * The ITU-R 601-2 luma of 8-bit RGB, {@code R * 299/1000 + G * 587/1000 + B * 114/1000}, in
-     * 16-bit fixed point and rounded to the nearest integer, as Pillow computes {@code
-     * convert("L")}.
-     *
-     * @param r red, 0..255
-     * @param g green, 0..255
-     * @param b blue, 0..255
-     * @return the luma, 0..255
-     */
-    static int luminance8(int r, int g, int b) {
-        return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
     }
 }

@@ -2,13 +2,20 @@ package org.visionzoo.training.data;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -17,6 +24,12 @@ final class Streams {
 
     /** The most bytes any single array of a dataset may have: 1 GiB. */
     static final long MAX_BYTES = 1L << 30;
+
+    /** The most items (images, labels, records) any dataset file may declare. */
+    static final long MAX_ITEMS = 1L << 24;
+
+    /** What a reader may leave unread at the end of a gzip stream (a tar's zero blocks). */
+    private static final long MAX_AFTER_END = 1L << 20;
 
     /** Buffers start at most this big and double as data really arrives. */
     private static final int INITIAL_BUFFER = 1 << 24;
@@ -46,14 +59,79 @@ final class Streams {
         }
         try (InputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
             boolean gzipped = isGzip(buffered);
-            InputStream in = gzipped ? new GZIPInputStream(buffered, 1 << 16) : buffered;
-            return reader.read(in, gzipped);
+            if (!gzipped) {
+                return reader.read(buffered, false);
+            }
+            CRC32 crc = new CRC32();
+            CountingInputStream in = new CountingInputStream(new CheckedInputStream(new GZIPInputStream(buffered, 1 << 16), crc));
+            T result = reader.read(in, true);
+            if (in.transferTo(OutputStream.nullOutputStream()) > MAX_AFTER_END) {
+                throw new DatasetException(file, "more than " + MAX_AFTER_END + " bytes after the end of the data");
+            }
+            checkSingleMember(file, crc.getValue(), in.count());
+            return result;
         } catch (DatasetException e) {
             throw e;
         } catch (EOFException e) {
             throw new DatasetException(file, "truncated gzip stream (" + e.getMessage() + ")", e);
         } catch (ZipException e) {
             throw new DatasetException(file, "corrupt gzip stream (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Checks that the file ends with the trailer of the one gzip member just read: its CRC-32 and
+     * length. The JDK's reader silently ignores whatever follows a member that does not parse as
+     * another one; Python's gzip module refuses such trailing bytes, and so does this.
+     */
+    private static void checkSingleMember(Path file, long crc, long length) throws IOException {
+        ByteBuffer trailer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.read(trailer, channel.size() - 8);
+        }
+        trailer.flip();
+        if (trailer.remaining() != 8 || Integer.toUnsignedLong(trailer.getInt()) != crc
+                || Integer.toUnsignedLong(trailer.getInt()) != (length & 0xFFFFFFFFL)) {
+            throw new DatasetException(file, "data follows the gzip stream (trailing bytes, or a second gzip"
+                    + " member): expected the file to end with the stream's trailer");
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingInputStream extends FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
         }
     }
 

@@ -37,6 +37,7 @@ class DownloadTest {
     private HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     @BeforeEach
     void startServer() throws IOException {
@@ -47,6 +48,7 @@ class DownloadTest {
 
     @AfterEach
     void stopServer() {
+        release.countDown();
         server.stop(0);
     }
 
@@ -65,7 +67,8 @@ class DownloadTest {
             }
             boolean truncated = path.startsWith("/truncated/");
             boolean chunked = path.startsWith("/chunked/");
-            String name = truncated || chunked ? path.substring(path.indexOf('/', 1)) : path;
+            boolean stalled = path.startsWith("/stall/");
+            String name = truncated || chunked || stalled ? path.substring(path.indexOf('/', 1)) : path;
             byte[] body = files.get(name);
             if (body == null) {
                 ex.sendResponseHeaders(404, -1);
@@ -73,8 +76,15 @@ class DownloadTest {
             }
             ex.sendResponseHeaders(200, chunked ? 0 : body.length);
             OutputStream out = ex.getResponseBody();
-            out.write(body, 0, truncated ? body.length / 2 : body.length);
+            out.write(body, 0, truncated || stalled ? body.length / 2 : body.length);
             out.flush();
+            if (stalled) {
+                try {
+                    release.await(); // a server that stops sending, keeping the connection open
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } finally {
             // closing a fixed-length response early closes the connection: the client sees EOF
             ex.close();
@@ -145,6 +155,21 @@ class DownloadTest {
                                 Download.sha256(new byte[0]), QUIET))
                 .isInstanceOf(DatasetException.class)
                 .hasMessage(url("/missing.bin") + ": expected HTTP status 200, got 404");
+        assertNothingLeft(target);
+    }
+
+    @Test
+    void aStalledBodyTimesOutAndLeavesNothing() throws IOException {
+        byte[] data = serve("/slow.bin", 200_000);
+        Path target = dir.resolve("slow.bin");
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> Download.fetch(url("/stall/slow.bin"), target, Download.sha256(data),
+                QUIET.readTimeout(java.time.Duration.ofMillis(500))))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageStartingWith(url("/stall/slow.bin") + ": no data for 500 ms after ")
+                .hasMessageEndingWith("bytes: the server stalled; the partial file was removed");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(10);
         assertNothingLeft(target);
     }
 

@@ -168,8 +168,8 @@ class IdxTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void rejectsHostileHeaderWithoutAllocatingIt(boolean gzipped) throws IOException {
-        // 4 * 10^12 bytes declared, a few bytes given.
-        byte[] hostile = idx(Idx.IMAGES_MAGIC, new int[] {100_000_000, 200, 200}, new byte[8]);
+        // 4 * 10^11 bytes declared, a few bytes given.
+        byte[] hostile = idx(Idx.IMAGES_MAGIC, new int[] {10_000_000, 200, 200}, new byte[8]);
         Path file = write("i", gzipped ? gzip(hostile) : hostile);
 
         assertThatThrownBy(() -> Idx.readImages(file))
@@ -192,6 +192,36 @@ class IdxTest {
                         file
                                 + ": truncated: expected 1000000000 bytes of pixels for"
                                 + " [25000, 200, 200], found only 8");
+    }
+
+    @Test
+    void rejectsALabelBombBeforeAllocating() throws IOException {
+        // 2^30 labels declared in a 1 MB gzip of zeros once ended in an OutOfMemoryError.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            gz.write(idx(Idx.LABELS_MAGIC, new int[] {1 << 30}, new byte[0]));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                gz.write(zeros);
+            }
+        }
+        Path file = write("l.gz", bytes.toByteArray());
+        assertThatThrownBy(() -> Idx.readLabels(file, 10))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(file + ": header declares 1073741824 labels, more than the limit of 16777216 (a corrupt or"
+                        + " hostile file?)");
+    }
+
+    @Test
+    void rejectsBytesAfterTheGzipStream() throws IOException {
+        // The JDK's GZIPInputStream ignores them; Python's gzip module refuses them.
+        byte[] gz = gzip(images(3, 2, 2));
+        byte[] withGarbage = Arrays.copyOf(gz, gz.length + 5);
+        System.arraycopy("junk!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, withGarbage, gz.length, 5);
+        Path file = write("g.gz", withGarbage);
+        assertThatThrownBy(() -> Idx.readImages(file)).isInstanceOf(DatasetException.class)
+                .hasMessage(file + ": data follows the gzip stream (trailing bytes, or a second gzip member): expected"
+                        + " the file to end with the stream's trailer");
     }
 
     @Test

@@ -166,7 +166,7 @@ class ImageFolderTest {
         for (int x = 0; x < expected.length; x++) {
             assertThat(img.get(0, 0, x)).as("x=%d", x).isEqualTo(expected[x] / 255f);
         }
-        assertThat(ImageFolder.luminance8(0x10, 0x20, 0x30)).isEqualTo(29);
+        assertThat(ImageDecoder.luminance8(0x10, 0x20, 0x30)).isEqualTo(29);
     }
 
     @Test
