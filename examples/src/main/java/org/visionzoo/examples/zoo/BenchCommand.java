@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code zoo bench}: a quick throughput and peak-memory measurement of one model. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "bench",
         sortOptions = false,
         usageHelpAutoWidth = true,

@@ -7,9 +7,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -53,18 +53,38 @@ final class Cli {
         }
     }
 
-    /** Fails at once (exit status 1) if an output file's directory does not exist. */
-    static void requireOutputDirectory(Path file) throws IOException {
+    /**
+     * Checks an output file's path before any work: an empty name or a directory is a usage error
+     * (exit status 2); a missing directory, or a file where a directory should be, fails at once
+     * (exit status 1) naming both paths.
+     */
+    static void requireOutputDirectory(CommandSpec spec, String option, Path file) throws IOException {
+        if (file.toString().isBlank()) {
+            throw new Errors.UsageError(spec.commandLine(), option + " needs a file name, got an empty one");
+        }
+        if (Files.isDirectory(file)) {
+            throw new Errors.UsageError(spec.commandLine(), option + " " + file + " is a directory; give a file name");
+        }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            if (Files.exists(parent)) {
-                throw new NotDirectoryException(parent.toString());
+            for (Path p = parent; p != null; p = p.getParent()) {
+                if (Files.exists(p) && !Files.isDirectory(p)) {
+                    throw new FileSystemException(file.toString(), null,
+                            "cannot write here: " + p + " is a file, not a directory");
+                }
             }
             throw new NoSuchFileException(
                     parent.toString(), null, "output directory does not exist (for " + file + ")");
         }
-        if (Files.isDirectory(file)) {
-            throw new AccessDeniedException(file.toString(), null, "output is a directory");
+    }
+
+    /** A run or output directory: a usage error (exit status 2) if the path is a file. */
+    static void requireDirectoryOrAbsent(CommandSpec spec, String option, Path dir) {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new Errors.UsageError(spec.commandLine(), option + " " + dir + ": "
+                        + (p.equals(dir.toAbsolutePath()) ? "is a file, not a directory" : p + " is a file, not a directory"));
+            }
         }
     }
 

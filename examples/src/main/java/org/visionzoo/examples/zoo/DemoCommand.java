@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code zoo demo}: the README's main command. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "demo",
         sortOptions = false,
         usageHelpAutoWidth = true,

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 
 /** {@code zoo eval}: top-1/top-5 and the confusion matrix of trained weights on a dataset. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "eval",
         sortOptions = false,
         usageHelpAutoWidth = true,

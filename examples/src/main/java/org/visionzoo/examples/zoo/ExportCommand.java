@@ -66,7 +66,7 @@ final class ExportCommand implements Callable<Integer> {
         if (weights != null) {
             Cli.requireReadableFile(weights, "weights file");
         }
-        Cli.requireOutputDirectory(output);
+        Cli.requireOutputDirectory(spec, "--output", output);
         long params;
         try (NDManager manager = NDManager.newBaseManager()) {
             if (seed != null) {

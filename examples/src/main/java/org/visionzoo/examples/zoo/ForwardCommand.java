@@ -91,7 +91,7 @@ final class ForwardCommand implements Callable<Integer> {
         int batch = Cli.positive(spec, "--batch-size", batchSize, 16);
         Cli.requireReadableFile(weights, "weights file");
         Cli.requireReadableFile(input, "input file");
-        Cli.requireOutputDirectory(output);
+        Cli.requireOutputDirectory(spec, "--output", output);
 
         TensorData x = Npy.read(input);
         long[] shape = checkInput(x, entry.inChannels());

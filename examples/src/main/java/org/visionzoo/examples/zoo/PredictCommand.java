@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
 
 /** {@code zoo predict}: top-k labels with probabilities for image files. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "predict",
         sortOptions = false,
         usageHelpAutoWidth = true,

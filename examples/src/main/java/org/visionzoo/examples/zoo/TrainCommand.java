@@ -47,13 +47,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /** {@code zoo train}: trains a registered model on a dataset. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "train",
         sortOptions = false,
         usageHelpAutoWidth = true,
@@ -150,8 +153,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<model>-<dataset>).")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint.")
+    @Option(names = "--resume", description = "Continue the run in --out from its checkpoint, with the options it was"
+            + " started with (a difference is an error unless --accept-changes).")
     boolean resume;
+
+    @Option(names = "--accept-changes", description = "With --resume: continue with options that differ from the"
+            + " run's (more --epochs, say); the differences are listed.")
+    boolean acceptChanges;
 
     @Option(names = "--image-size", paramLabel = "S", description = "Input size (default: the dataset's for MNIST/CIFAR, else the model's).")
     Integer imageSize;
@@ -195,6 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         validate();
         DataSetup.Spec ds = parseDataset();
         Path dir = out(entry, ds);
+        Cli.requireDirectoryOrAbsent(spec, "--out", dir);
         runDirectory = dir;
         Path checkpoint = dir.resolve(Checkpoint.FILE);
         if (resume && !Files.isRegularFile(checkpoint)) {
@@ -203,6 +212,12 @@ final class TrainCommand implements Callable<Integer> {
         if (!resume && Files.exists(checkpoint)) {
             throw usage(dir + " already holds a run (" + Checkpoint.FILE
                     + "): pass --resume to continue it, or choose another --out");
+        }
+        if (acceptChanges && !resume) {
+            throw usage("--accept-changes goes with --resume");
+        }
+        if (resume) {
+            checkResumedOptions(checkpoint, entry, ds, out);
         }
         List<Device> devices;
         try {
@@ -297,6 +312,7 @@ final class TrainCommand implements Callable<Integer> {
                 .info("in_channels", Integer.toString(channels))
                 .info("image_size", Integer.toString(size))
                 .listener(new EpochPrinter(out, epochs));
+        runOptions(entry, ds).forEach((k, v) -> b.info(OPTION_PREFIX + k, v));
         if (ema > 0) {
             b.ema(ema);
         }
@@ -314,6 +330,71 @@ final class TrainCommand implements Callable<Integer> {
             });
         }
         return b.build();
+    }
+
+    /** How the options are recorded in the checkpoint's info. */
+    private static final String OPTION_PREFIX = "option.";
+
+    /**
+     * The options that decide what a run computes, as recorded in its checkpoint, by command-line
+     * name; defaults resolved, so that a default that changes between versions shows too.
+     */
+    private Map<String, String> runOptions(ModelSpec entry, DataSetup.Spec ds) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("--model", entry.name());
+        o.put("--dataset", ds.name());
+        o.put("--epochs", Integer.toString(epochs));
+        o.put("--batch-size", Integer.toString(batchSize));
+        o.put("--optimizer", optimizer);
+        o.put("--lr", Float.toString(lr != null ? lr : optimizer.equals("adamw") ? 1e-3f : 0.1f));
+        o.put("--weight-decay", Float.toString(weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.05f : 5e-4f));
+        o.put("--momentum", Float.toString(momentum));
+        o.put("--nesterov", Boolean.toString(nesterov));
+        o.put("--schedule", schedule);
+        o.put("--warmup-epochs", Double.toString(warmupEpochs));
+        o.put("--label-smoothing", Float.toString(labelSmoothing));
+        o.put("--mixup", Double.toString(mixup));
+        o.put("--cutmix", Double.toString(cutmix));
+        o.put("--augment", augment);
+        o.put("--random-erasing", Double.toString(randomErasing));
+        o.put("--ema", Float.toString(ema));
+        o.put("--grad-clip", Float.toString(gradClip));
+        o.put("--image-size", imageSize == null ? "default" : imageSize.toString());
+        o.put("--val-split", valSplit == null ? "default" : valSplit.toString());
+        o.put("--limit", limit == null ? "none" : limit.toString());
+        o.put("--val-limit", valLimit == null ? "none" : valLimit.toString());
+        o.put("--seed", Long.toString(seed));
+        return o;
+    }
+
+    /**
+     * Compares this command's options with those the run was started with: a difference is a
+     * usage error unless --accept-changes, which lists them and goes on.
+     */
+    private void checkResumedOptions(Path checkpoint, ModelSpec entry, DataSetup.Spec ds, PrintWriter out)
+            throws IOException {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        Checkpoint.readState(checkpoint).info().forEach((k, v) -> {
+            if (k.startsWith(OPTION_PREFIX)) {
+                recorded.put(k.substring(OPTION_PREFIX.length()), v);
+            }
+        });
+        List<String> differences = new ArrayList<>();
+        runOptions(entry, ds).forEach((option, now) -> {
+            String then = recorded.get(option);
+            if (then != null && !then.equals(now)) {
+                differences.add(option + " " + now + " (the run's: " + then + ")");
+            }
+        });
+        if (differences.isEmpty()) {
+            return;
+        }
+        if (!acceptChanges) {
+            throw usage("--resume: options differ from the run's: " + String.join(", ", differences)
+                    + "; pass the run's values, or --accept-changes to continue with the new ones");
+        }
+        out.println("resuming with changed options: " + String.join(", ", differences));
+        out.flush();
     }
 
     private void finish(Trainer trainer, ModelSpec entry, DataSetup.Spec ds, DataSetup.Data d, int classes,
@@ -423,8 +504,8 @@ final class TrainCommand implements Callable<Integer> {
         if (lr != null && !(lr > 0 && Float.isFinite(lr))) {
             throw usage("--lr must be > 0, got " + lr);
         }
-        if (weightDecay != null && !(weightDecay >= 0)) {
-            throw usage("--weight-decay must be >= 0, got " + weightDecay);
+        if (weightDecay != null && !(weightDecay >= 0 && Float.isFinite(weightDecay))) {
+            throw usage("--weight-decay must be a finite number >= 0, got " + weightDecay);
         }
         if (!(momentum >= 0 && momentum < 1)) {
             throw usage("--momentum must be in [0, 1), got " + momentum);
@@ -432,11 +513,11 @@ final class TrainCommand implements Callable<Integer> {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw usage("--label-smoothing must be in [0, 1), got " + labelSmoothing);
         }
-        if (!(warmupEpochs >= 0) || warmupEpochs >= epochs) {
+        if (!(warmupEpochs >= 0) || !(warmupEpochs < epochs)) {
             throw usage("--warmup-epochs must be in [0, --epochs), got " + warmupEpochs);
         }
-        if (!(mixup >= 0) || !(cutmix >= 0)) {
-            throw usage("--mixup and --cutmix take an alpha >= 0");
+        if (!(mixup >= 0 && Double.isFinite(mixup)) || !(cutmix >= 0 && Double.isFinite(cutmix))) {
+            throw usage("--mixup and --cutmix take a finite alpha >= 0, got " + mixup + " and " + cutmix);
         }
         if (!(randomErasing >= 0 && randomErasing <= 1)) {
             throw usage("--random-erasing must be in [0, 1], got " + randomErasing);
@@ -444,8 +525,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!(ema >= 0 && ema < 1)) {
             throw usage("--ema must be in (0, 1), e.g. 0.999, got " + ema);
         }
-        if (!(gradClip >= 0)) {
-            throw usage("--grad-clip must be >= 0, got " + gradClip);
+        if (!(gradClip >= 0 && Float.isFinite(gradClip))) {
+            throw usage("--grad-clip must be a finite number >= 0, got " + gradClip);
         }
         if (workers < 0) {
             throw usage("--workers must be >= 0, got " + workers);

@@ -96,9 +96,12 @@ class ZooTrainTest {
 
         // a second train into the same folder must not overwrite it
         assertOneLineError(train(run, "--epochs", 3), 2, "already holds a run", "--resume");
-        Result resumed = train(run, "--epochs", 3, "--resume");
+        assertOneLineError(train(run, "--epochs", 3, "--resume"), 2,
+                "--resume: options differ from the run's: --epochs 3 (the run's: 2)", "--accept-changes");
+        Result resumed = train(run, "--epochs", 3, "--resume", "--accept-changes");
         assertThat(resumed.status()).as(resumed.err()).isZero();
-        assertThat(resumed.out()).contains("after epoch 2");
+        assertThat(resumed.out()).contains("resuming with changed options: --epochs 3 (the run's: 2)")
+                .contains("after epoch 2");
         assertThat(MetricsLog.read(run.resolve("metrics.jsonl"))).extracting(EpochRecord::epoch)
                 .containsExactly(1, 2, 3);
     }
@@ -176,7 +179,7 @@ class ZooTrainTest {
         assertThat(skipped.status()).as(skipped.err()).isZero();
     }
 
-    private static void writeGray(byte[] pixels, int size, Path file) throws IOException {
+    static void writeGray(byte[] pixels, int size, Path file) throws IOException {
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
         img.getRaster().setDataElements(0, 0, size, size, pixels);
         ImageIO.write(img, "png", file.toFile());

@@ -15,6 +15,7 @@ import org.visionzoo.core.io.TensorFile;
 import org.visionzoo.core.weights.LoadOptions;
 import org.visionzoo.core.weights.Weights;
 import org.visionzoo.training.optim.Optimizer;
+import org.visionzoo.training.report.EpochRecord;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +73,10 @@ public final class Checkpoint {
      * @param bestEpoch the epoch that reached it (0 if none)
      * @param epochsWithoutImprovement early stopping's counter
      * @param info free-form run information, such as the model and dataset names
+     * @param history the records of the epochs done, one {@link EpochRecord#toJsonLine() JSON
+     *     line} each: {@code metrics.jsonl} is rebuilt from them on resume, so a process killed
+     *     between writing the checkpoint and the log loses no epoch (empty in checkpoints written
+     *     before this field existed)
      */
     public record State(
             int formatVersion,
@@ -83,11 +88,23 @@ public final class Checkpoint {
             double bestMetric,
             int bestEpoch,
             int epochsWithoutImprovement,
-            Map<String, String> info) {
+            Map<String, String> info,
+            List<String> history) {
 
-        /** Copies the info map. */
+        /** Copies the info map and the history. */
         public State {
             info = info == null ? Map.of() : Map.copyOf(info);
+            history = history == null ? List.of() : List.copyOf(history);
+        }
+
+        /**
+         * The history as records.
+         *
+         * @return the epochs' records, oldest first
+         * @throws IllegalArgumentException if a line is malformed
+         */
+        public List<EpochRecord> records() {
+            return history.stream().map(EpochRecord::fromJson).toList();
         }
     }
 
@@ -193,9 +210,22 @@ public final class Checkpoint {
      *     checkpoint has no EMA
      */
     public static void exportWeights(Path checkpoint, Path out, boolean useEma) throws IOException {
+        SafeTensors.write(out, new ArrayList<>(modelWeights(checkpoint, useEma).values()), Map.of("format", "pt"));
+    }
+
+    /**
+     * The model's weights of a checkpoint as a plain torchvision {@code state_dict}, in memory (what
+     * {@link #exportWeights} writes), e.g. to load them into a model without a temporary file.
+     *
+     * @param checkpoint the checkpoint
+     * @param useEma take the EMA weights where the checkpoint has them
+     * @return the tensors by torchvision key, in the checkpoint's order; valid after this returns
+     * @throws IOException if the file is not a VisionZoo checkpoint or has no EMA weights when asked
+     */
+    public static Map<String, TensorData> modelWeights(Path checkpoint, boolean useEma) throws IOException {
         try (TensorFile tf = open(checkpoint)) {
             state(tf);
-            List<TensorData> tensors = new ArrayList<>();
+            Map<String, TensorData> tensors = new LinkedHashMap<>();
             boolean anyEma = false;
             for (String name : tf.names()) {
                 if (name.startsWith(MODEL)) {
@@ -205,13 +235,13 @@ public final class Checkpoint {
                         t = tf.get(EMA + key);
                         anyEma = true;
                     }
-                    tensors.add(renamed(key, t));
+                    tensors.put(key, renamed(key, t));
                 }
             }
             if (useEma && !anyEma) {
                 throw new IOException(checkpoint + ": no EMA weights in this checkpoint (trained without --ema)");
             }
-            SafeTensors.write(out, tensors, Map.of("format", "pt"));
+            return tensors;
         }
     }
 
@@ -238,9 +268,12 @@ public final class Checkpoint {
             throw new IOException(tf.path() + ": checkpoint format version "
                     + (state == null ? "missing" : state.formatVersion()) + ", expected " + FORMAT_VERSION);
         }
+        if (state.globalStep() < 0 || state.epochsDone() < 0) {
+            throw new IOException(tf.path() + ": negative step or epoch count in " + METADATA_KEY);
+        }
         return new State(state.formatVersion(), state.epochsDone(), state.globalStep(),
                 state.optimizerSteps(), state.emaUpdates(), state.seed(), state.bestMetric(),
-                state.bestEpoch(), state.epochsWithoutImprovement(), state.info());
+                state.bestEpoch(), state.epochsWithoutImprovement(), state.info(), state.history());
     }
 
     private static Map<String, NDArray> arrays(NDManager manager, Map<String, TensorData> tensors) {

@@ -104,6 +104,8 @@ public final class Trainer implements AutoCloseable {
     private final boolean progress;
     private final PrintStream progressOut;
     private final Map<String, String> info;
+    /** The records of the epochs done, restored by {@link #resume}, saved in every checkpoint. */
+    private final List<EpochRecord> history = new ArrayList<>();
     private final String title;
 
     private int epochsDone;
@@ -265,6 +267,8 @@ public final class Trainer implements AutoCloseable {
                     + " epochs done, more than this run's " + epochs);
         }
         s = Checkpoint.load(checkpoint, model, optimizer, ema);
+        history.clear();
+        history.addAll(s.records());
         epochsDone = s.epochsDone();
         globalStep = s.globalStep();
         bestMetric = s.bestMetric();
@@ -290,14 +294,23 @@ public final class Trainer implements AutoCloseable {
         int perEpoch = train.batchesPerEpoch();
         long total = (long) perEpoch * epochs;
         LrSchedule schedule = scheduleFactory.create(perEpoch, total);
+        if (globalStep > total) {
+            throw new IllegalStateException("the checkpoint's global step " + globalStep + " is beyond this run's "
+                    + total + " steps (" + epochs + " epochs of " + perEpoch + " batches): it belongs to another"
+                    + " run, or was altered");
+        }
         MetricsLog log = null;
-        List<EpochRecord> history = new ArrayList<>();
         try {
             if (runDirectory != null) {
                 Files.createDirectories(runDirectory);
                 Path file = runDirectory.resolve("metrics.jsonl");
-                log = epochsDone > 0 && Files.exists(file) ? MetricsLog.resume(file, epochsDone) : MetricsLog.create(file);
-                history.addAll(log.records());
+                if (epochsDone > 0 && history.size() == epochsDone) {
+                    log = MetricsLog.restore(file, history); // the checkpoint's record of the epochs
+                } else {
+                    log = epochsDone > 0 && Files.exists(file) ? MetricsLog.resume(file, epochsDone) : MetricsLog.create(file);
+                    history.clear();
+                    history.addAll(log.records());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -357,7 +370,7 @@ public final class Trainer implements AutoCloseable {
                 break;
             }
         }
-        FitResult result = new FitResult(history, stopReason, lastVal);
+        FitResult result = new FitResult(List.copyOf(history), stopReason, lastVal);
         for (TrainingListener l : listeners) {
             l.onFitEnd(result);
         }
@@ -372,7 +385,7 @@ public final class Trainer implements AutoCloseable {
     public Checkpoint.State state() {
         return new Checkpoint.State(Checkpoint.FORMAT_VERSION, epochsDone, globalStep,
                 optimizer.stepCount(), ema == null ? 0 : ema.updates(), seed, bestMetric, bestEpoch,
-                epochsWithoutImprovement, info);
+                epochsWithoutImprovement, info, history.stream().map(EpochRecord::toJsonLine).toList());
     }
 
     private static final class EpochTotals {

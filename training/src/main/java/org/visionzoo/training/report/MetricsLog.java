@@ -84,6 +84,23 @@ public final class MetricsLog {
     }
 
     /**
+     * Rewrites the log of a resumed run from the records its checkpoint holds: whatever the file
+     * held (a line too many or too few after a kill between the checkpoint and the log) is
+     * replaced at once.
+     *
+     * @param file the log file
+     * @param records the records of the epochs done, oldest first
+     * @return the log, ready to append the next epoch
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    public static MetricsLog restore(Path file, List<EpochRecord> records) {
+        Objects.requireNonNull(file, "file");
+        MetricsLog log = new MetricsLog(file, new ArrayList<>(records));
+        log.save();
+        return log;
+    }
+
+    /**
      * Reads a log file. Blank lines are skipped; the epochs must increase from line to line.
      *
      * @param file the log file

@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.visionzoo.core.testing.HostileFiles;
 import org.visionzoo.training.transform.Image;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 /** Image files are decoded with a pixel limit read from the header before anything is decoded. */
 class ImageDecoderTest {
@@ -23,7 +19,7 @@ class ImageDecoderTest {
 
     @Test
     void aDecompressionBombIsRefusedFromItsHeaderAtOnce() throws IOException {
-        Path bomb = bombPng(dir.resolve("bomb.png"), 40_000, 40_000);
+        Path bomb = HostileFiles.bombPng(dir.resolve("bomb.png"), 40_000, 40_000);
         assertThat(Files.size(bomb)).isLessThan(1_000);
         long start = System.nanoTime();
         assertThatThrownBy(() -> ImageDecoder.standard().decode(bomb, 3))
@@ -47,7 +43,7 @@ class ImageDecoderTest {
     @Test
     void skippingUndecodableFilesSkipsABombToo() throws IOException {
         Path root = dir.resolve("folder");
-        bombPng(root.resolve("a").resolve("0-bomb.png"), 30_000, 30_000);
+        HostileFiles.bombPng(root.resolve("a").resolve("0-bomb.png"), 30_000, 30_000);
         ImageFolderTest.png(root.resolve("a").resolve("1-fine.png"), 0x112233);
         ImageFolderTest.png(root.resolve("b").resolve("0.png"), 0x445566);
         ImageFolder strict = ImageFolder.open(root, ImageFolder.Options.defaults());
@@ -62,36 +58,5 @@ class ImageDecoderTest {
         Path missing = dir.resolve("nope.png");
         assertThatThrownBy(() -> ImageDecoder.standard().decode(missing, 1)).isInstanceOf(DatasetException.class)
                 .hasMessageContaining(missing.toString()).hasMessageContaining("image file not found");
-    }
-
-    /**
-     * A PNG whose header declares {@code w x h} 8-bit grayscale pixels and whose data is a few
-     * deflated rows: valid up to the point where a decoder would allocate the image.
-     */
-    static Path bombPng(Path file, int w, int h) throws IOException {
-        Files.createDirectories(file.getParent());
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
-        Deflater deflater = new Deflater();
-        deflater.setInput(new byte[w + 1]); // one zero row
-        deflater.finish();
-        byte[] buf = new byte[1024];
-        int n = deflater.deflate(buf);
-        chunk(png, "IDAT", java.util.Arrays.copyOf(buf, n));
-        chunk(png, "IEND", new byte[0]);
-        return Files.write(file, png.toByteArray());
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.write(typeBytes);
-        out.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

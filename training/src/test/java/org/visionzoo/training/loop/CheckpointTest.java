@@ -20,6 +20,7 @@ import org.visionzoo.training.optim.Schedules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 @SuppressWarnings("try") // trainers opened only to be closed
@@ -60,7 +61,7 @@ class CheckpointTest {
         try (NDManager m = NDManager.newBaseManager(); Trainer t = trained(m, dir, false)) {
             Path file = dir.resolve(Checkpoint.FILE);
             byte[] before = Files.readAllBytes(file);
-            Checkpoint.State later = new Checkpoint.State(Checkpoint.FORMAT_VERSION, 2, 6, 6, 0, 0, 0.5, 2, 0, Map.of());
+            Checkpoint.State later = new Checkpoint.State(Checkpoint.FORMAT_VERSION, 2, 6, 6, 0, 0, 0.5, 2, 0, Map.of(), List.of());
             Thread.currentThread().interrupt(); // a FileChannel write on an interrupted thread fails
             try {
                 assertThatThrownBy(() -> Checkpoint.write(file, t.model(), t.optimizer(), null, later))
