@@ -393,7 +393,7 @@ public enum Cifar {
         return Files.readAllBytes(file);
     }
 
-    /** Reads the wanted entries of the archive, stopping as soon as all are in. */
+    /** Reads the wanted entries of the archive (the whole archive, to refuse a second copy). */
     private Map<String, Part> readArchive(Path file, List<String> files, String namesFile)
             throws IOException {
         List<String> wanted = new ArrayList<>(files);
@@ -405,11 +405,19 @@ public enum Cifar {
                     Tar tar = new Tar(in, file.toString());
                     long total = 0;
                     for (Tar.Entry e = tar.next(); e != null; e = tar.next()) {
-                        String base = e.name().substring(e.name().lastIndexOf('/') + 1);
-                        if (!wanted.contains(base) || parts.containsKey(base)) {
+                        // Only files in the distribution's folder (<folder>/<name>, at any depth of a
+                        // repacked archive): a file of that name elsewhere is not part of it.
+                        String path = "/" + e.name();
+                        String base = path.substring(path.lastIndexOf('/') + 1);
+                        if (!wanted.contains(base) || !path.endsWith("/" + folder + "/" + base)) {
                             continue;
                         }
                         String source = file + "!" + e.name();
+                        if (parts.containsKey(base)) {
+                            // tar would keep the last copy, a reader stopping early the first:
+                            // an archive that can be read two ways is refused
+                            throw new DatasetException(source, "the entry appears twice in the archive");
+                        }
                         if (base.equals(namesFile)) {
                             if (e.size() > 1 << 20) {
                                 throw new DatasetException(
@@ -430,9 +438,6 @@ public enum Cifar {
                             }
                         }
                         parts.put(base, new Part(source, tar.readContent(source)));
-                        if (parts.size() == wanted.size()) {
-                            break;
-                        }
                     }
                     for (String name : files) {
                         if (!parts.containsKey(name)) {

@@ -25,8 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * under a class folder (sub-folders included, searched depth first, names sorted, a folder's own
  * files before those of its sub-folders) whose extension is one of {@link #EXTENSIONS}, in any
  * case, is an image; other files are ignored, and so are hidden files and folders (names starting
- * with a dot, or hidden for the file system). Symbolic links are followed, each folder searched
- * once.
+ * with a dot, or hidden for the file system). Symbolic links are followed when they stay inside
+ * their class folder (a class folder may itself be a link), each folder searched once; a link out
+ * of its class folder is skipped with a warning, since it would file another folder's images under
+ * this class.
  *
  * <p>Files are decoded by {@link ImageDecoder} on each {@link #load(int)}, never up front, and
  * delivered at their own size as floats in {@code [0, 1]} with {@link Options#channels()}
@@ -408,7 +410,7 @@ public final class ImageFolder implements LabeledImages {
         List<List<Path>> files = new ArrayList<>();
         for (Path dir : classDirs) {
             List<Path> images = new ArrayList<>();
-            collect(dir, images, new HashSet<>());
+            collect(dir.toRealPath(), dir, images, new HashSet<>());
             if (images.isEmpty()) {
                 throw new DatasetException(
                         dir,
@@ -422,13 +424,22 @@ public final class ImageFolder implements LabeledImages {
         return new Scan(List.copyOf(classNames), files);
     }
 
-    /** Adds the image files under {@code dir}: its own first, then each sub-folder's. */
-    private static void collect(Path dir, List<Path> out, Set<Path> visited) throws IOException {
+    /**
+     * Adds the image files under {@code dir}: its own first, then each sub-folder's. A symbolic
+     * link is followed only if it stays inside the class folder ({@code classRoot}, resolved): a
+     * link out of it (to the root, another class, elsewhere) would file images under the wrong
+     * label, and is skipped with a warning.
+     */
+    private static void collect(Path classRoot, Path dir, List<Path> out, Set<Path> visited) throws IOException {
         if (!visited.add(dir.toRealPath())) {
             return;
         }
         List<Path> subDirs = new ArrayList<>();
         for (Path entry : sortedEntries(dir)) {
+            if (Files.isSymbolicLink(entry) && !insideClass(classRoot, entry)) {
+                LOG.log(Level.WARNING, "{0}: a symbolic link out of its class folder {1}; skipping it", entry, classRoot);
+                continue;
+            }
             if (Files.isDirectory(entry)) {
                 subDirs.add(entry);
             } else if (isImageFile(entry)) {
@@ -436,7 +447,15 @@ public final class ImageFolder implements LabeledImages {
             }
         }
         for (Path sub : subDirs) {
-            collect(sub, out, visited);
+            collect(classRoot, sub, out, visited);
+        }
+    }
+
+    private static boolean insideClass(Path classRoot, Path link) {
+        try {
+            return link.toRealPath().startsWith(classRoot);
+        } catch (IOException e) {
+            return false; // a dangling link
         }
     }
 

@@ -235,6 +235,44 @@ class CifarTest {
     }
 
     @Test
+    void aBatchOutsideTheDistributionsFolderIsNotPartOfTheDataset() throws IOException {
+        Map<String, byte[]> files = cifar10Files();
+        byte[] stray = files.remove("data_batch_3.bin");
+        DataFiles.TarWriter tar = new DataFiles.TarWriter();
+        files.forEach((name, data) -> tar.file("cifar-10-batches-bin/" + name, data));
+        tar.file("elsewhere/data_batch_3.bin", stray);
+        Path archive = Files.write(dir.resolve("c.tar"), tar.finish());
+
+        assertThatThrownBy(() -> Cifar.CIFAR_10.load(archive, Split.TRAIN))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("expected the entry cifar-10-batches-bin/data_batch_3.bin, not found");
+    }
+
+    @Test
+    void anEntryThatAppearsTwiceIsRefused() throws IOException {
+        // tar keeps the last copy, a reader stopping at the first would keep that one
+        DataFiles.TarWriter tar = new DataFiles.TarWriter();
+        cifar10Files().forEach((name, data) -> tar.file("cifar-10-batches-bin/" + name, data));
+        tar.file("cifar-10-batches-bin/data_batch_2.bin", concat(cifarRecord(99, 7), cifarRecord(98, 7)));
+        Path archive = Files.write(dir.resolve("c.tar"), tar.finish());
+
+        assertThatThrownBy(() -> Cifar.CIFAR_10.load(archive, Split.TRAIN))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(archive + "!cifar-10-batches-bin/data_batch_2.bin: the entry appears twice in the archive");
+    }
+
+    @Test
+    void bytesAfterTheGzipStreamAreRefused() throws IOException {
+        byte[] gz = gzip(tar("cifar-10-batches-bin", cifar10Files()));
+        byte[] junk = java.util.Arrays.copyOf(gz, gz.length + 3);
+        Path archive = Files.write(dir.resolve("c.tar.gz"), junk);
+
+        assertThatThrownBy(() -> Cifar.CIFAR_10.load(archive, Split.TEST))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining("data follows the gzip stream");
+    }
+
+    @Test
     void rejectsMissingEntryInArchive() throws IOException {
         Map<String, byte[]> files = cifar10Files();
         files.remove("data_batch_3.bin");

@@ -101,6 +101,29 @@ class ImageFolderTest {
     // ---- classes, labels, files ---------------------------------------------------------------
 
     @Test
+    void aLinkOutOfItsClassFolderIsSkippedAndOneInsideIsFollowed() throws IOException {
+        Path root = dir.resolve("links");
+        png(root.resolve("a").resolve("own.png"), 0x010000);
+        png(root.resolve("a").resolve("deep").resolve("inner.png"), 0x020000);
+        png(root.resolve("b").resolve("other.png"), 0x030000);
+        Files.createSymbolicLink(root.resolve("a").resolve("to-b"), root.resolve("b"));
+        Files.createSymbolicLink(root.resolve("a").resolve("to-root"), root);
+        Files.createSymbolicLink(root.resolve("a").resolve("shortcut"), root.resolve("a").resolve("deep"));
+
+        ImageFolder folder = ImageFolder.open(root, ImageFolder.Options.defaults());
+
+        assertThat(folder.classNames()).containsExactly("a", "b");
+        List<String> classA = new java.util.ArrayList<>();
+        for (int i = 0; i < folder.size(); i++) {
+            if (folder.label(i) == 0) {
+                classA.add(root.relativize(folder.file(i)).toString());
+            }
+        }
+        // b's image is not filed under a; the link inside a is followed, its folder read once
+        assertThat(classA).containsExactly("a/own.png", "a/deep/inner.png");
+    }
+
+    @Test
     void classesAreSortedSubFoldersAndLabelsTheirIndex() throws IOException {
         png(dir.resolve("zebra/z1.png"), 0x010000);
         png(dir.resolve("ant/a2.png"), 0x020000);
