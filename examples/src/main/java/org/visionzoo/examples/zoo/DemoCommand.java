@@ -70,9 +70,9 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "demo-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
         log.printf(Locale.ROOT, "zoo demo: training resnet20 (a CIFAR-style ResNet, 0.27 M parameters) on Fashion-MNIST"
-                + " for %d epoch%s on %d CPU cores; %s.%n", epochs, epochs == 1 ? "" : "s",
-                Runtime.getRuntime().availableProcessors(),
-                limit == null ? "about 5 minutes per epoch on 2 cores" : "on " + limit + " images");
+                + " for %d epoch%s on %d CPU cores%s; the progress bar shows the time left.%n", epochs,
+                epochs == 1 ? "" : "s", Runtime.getRuntime().availableProcessors(),
+                limit == null ? "" : ", on " + limit + " images");
         log.flush();
         TrainCommand train = new TrainCommand();
         CommandLine cmd = new CommandLine(train);

@@ -29,6 +29,8 @@ import org.visionzoo.training.optim.Sgd;
 import org.visionzoo.training.report.CurvePlots;
 import org.visionzoo.training.report.EpochRecord;
 import org.visionzoo.training.report.MetricsLog;
+import org.visionzoo.training.report.StepLog;
+import org.visionzoo.training.report.StepRecord;
 import org.visionzoo.training.report.TrainingProgress;
 
 import java.io.IOException;
@@ -300,6 +302,7 @@ public final class Trainer implements AutoCloseable {
                     + " run, or was altered");
         }
         MetricsLog log = null;
+        StepLog steps = runDirectory == null ? null : StepLog.open(runDirectory.resolve(StepLog.FILE), globalStep);
         try {
             if (runDirectory != null) {
                 Files.createDirectories(runDirectory);
@@ -324,7 +327,7 @@ public final class Trainer implements AutoCloseable {
             int epoch = epochsDone + 1;
             Engine.getInstance().setRandomSeed((int) DataLoaderSeeds.mix(seed, epoch));
             long t0 = System.nanoTime();
-            EpochTotals tr = trainEpoch(train, epoch, schedule);
+            EpochTotals tr = trainEpoch(train, epoch, schedule, steps);
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             EvalResult val = validation == null ? null : evaluate(validation);
             lastVal = val;
@@ -351,7 +354,8 @@ public final class Trainer implements AutoCloseable {
                 try {
                     Checkpoint.write(runDirectory.resolve(Checkpoint.FILE), model, optimizer, ema, state());
                     log.append(record);
-                    CurvePlots.write(log.records(), runDirectory, title);
+                    steps.save();
+                    CurvePlots.write(log.records(), steps.records(), runDirectory, title);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -388,6 +392,9 @@ public final class Trainer implements AutoCloseable {
                 epochsWithoutImprovement, info, history.stream().map(EpochRecord::toJsonLine).toList());
     }
 
+    /** About how many points of the per-step curves each epoch gets. */
+    private static final int STEP_POINTS_PER_EPOCH = 50;
+
     private static final class EpochTotals {
         double lossSum;
         long correct;
@@ -403,15 +410,34 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    private EpochTotals trainEpoch(DataLoader train, int epoch, LrSchedule schedule) {
+    private EpochTotals trainEpoch(DataLoader train, int epoch, LrSchedule schedule, StepLog steps) {
         EpochTotals totals = new EpochTotals();
         DataLoader.Epoch batches = train.epoch(epoch - 1);
+        int perEpoch = batches.size();
+        int window = Math.max(1, perEpoch / STEP_POINTS_PER_EPOCH);
+        double windowLoss = 0;
+        long windowCorrect = 0;
+        long windowImages = 0;
         try (TrainingProgress bar = TrainingProgress.start(
-                "epoch " + epoch + "/" + epochs, batches.size(), progress, progressOut)) {
+                "epoch " + epoch + "/" + epochs, perEpoch, progress, progressOut)) {
             for (Batch batch : batches) {
                 float lr = schedule.lr(globalStep);
+                double lossBefore = totals.lossSum;
+                long correctBefore = totals.correct;
+                long imagesBefore = totals.images;
                 double batchLoss = step(batch, lr, epoch, totals);
                 totals.lastLr = lr;
+                windowLoss += totals.lossSum - lossBefore;
+                windowCorrect += totals.correct - correctBefore;
+                windowImages += totals.images - imagesBefore;
+                if (steps != null && ((batch.index() + 1) % window == 0 || batch.index() + 1 == perEpoch) && windowImages > 0) {
+                    steps.add(new StepRecord(globalStep, epoch - 1 + (batch.index() + 1.0) / perEpoch,
+                            windowLoss / windowImages, (double) windowCorrect / windowImages,
+                            lr));
+                    windowLoss = 0;
+                    windowCorrect = 0;
+                    windowImages = 0;
+                }
                 bar.step(batch.size(), totals.meanLoss());
                 for (TrainingListener l : listeners) {
                     l.onBatchEnd(epoch, batch.index(), batchLoss, lr, batch.size());

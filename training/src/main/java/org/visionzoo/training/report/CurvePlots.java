@@ -22,8 +22,10 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Learning curves of a run as PNG images, drawn with JFreeChart without a display: {@value
- * #LOSS_FILE} (training and validation loss per epoch) and {@value #ACCURACY_FILE} (training
- * top-1, validation top-1 and top-5 accuracy per epoch, in percent).
+ * #LOSS_FILE} (training loss per step window and per epoch, validation loss per epoch) and {@value
+ * #ACCURACY_FILE} (training top-1 per step window and per epoch, validation top-1 and top-5 per
+ * epoch, in percent). The x axis counts epochs; step windows sit at their fraction of an epoch, so
+ * that even a one-epoch run draws a curve.
  *
  * <p>NaN values (e.g. epochs without validation) are left out of their curve; a curve with no
  * value at all is left out of its chart. Points are marked on curves of up to {@value
@@ -70,7 +72,23 @@ public final class CurvePlots {
      * @throws UncheckedIOException if an image cannot be written (the message names it)
      */
     public static List<Path> write(List<EpochRecord> records, Path dir, String title) {
+        return write(records, List.of(), dir, title);
+    }
+
+    /**
+     * As {@link #write(List, Path, String)}, with per-step training curves.
+     *
+     * @param records the epochs to plot, in any order, at least one
+     * @param steps the step windows to plot (may be empty)
+     * @param dir the folder to write {@value #LOSS_FILE} and {@value #ACCURACY_FILE} into
+     * @param title the run's name, shown in each chart's title
+     * @return the paths of the loss chart and the accuracy chart, in that order
+     * @throws IllegalArgumentException if {@code records} is empty
+     * @throws UncheckedIOException if an image cannot be written (the message names it)
+     */
+    public static List<Path> write(List<EpochRecord> records, List<StepRecord> steps, Path dir, String title) {
         Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(steps, "steps");
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(title, "title");
         if (records.isEmpty()) {
@@ -79,12 +97,14 @@ public final class CurvePlots {
         String prefix = title.isBlank() ? "" : title.strip() + ": ";
 
         XYSeriesCollection loss = new XYSeriesCollection();
+        addSteps(loss, "train (steps)", steps, StepRecord::trainLoss, 1);
         addSeries(loss, "train", records, EpochRecord::trainLoss, 1);
         addSeries(loss, "val", records, EpochRecord::valLoss, 1);
         JFreeChart lossChart = chart(prefix + "loss", "loss", loss,
                 Math.max(0.1 * largestMagnitude(loss), 1e-6));
 
         XYSeriesCollection accuracy = new XYSeriesCollection();
+        addSteps(accuracy, "train top-1 (steps)", steps, StepRecord::trainTop1, 100);
         addSeries(accuracy, "train top-1", records, EpochRecord::trainTop1, 100);
         addSeries(accuracy, "val top-1", records, EpochRecord::valTop1, 100);
         addSeries(accuracy, "val top-5", records, EpochRecord::valTop5, 100);
@@ -95,6 +115,20 @@ public final class CurvePlots {
         save(lossChart, lossFile);
         save(accuracyChart, accuracyFile);
         return List.of(lossFile, accuracyFile);
+    }
+
+    private static void addSteps(XYSeriesCollection dataset, String name, List<StepRecord> steps,
+            ToDoubleFunction<StepRecord> value, double scale) {
+        XYSeries series = new XYSeries(name, true, false);
+        for (StepRecord r : steps) {
+            double v = value.applyAsDouble(r);
+            if (Double.isFinite(v)) {
+                series.addOrUpdate(r.epoch(), v * scale);
+            }
+        }
+        if (!series.isEmpty()) {
+            dataset.addSeries(series);
+        }
     }
 
     private static void addSeries(XYSeriesCollection dataset, String name,
@@ -143,9 +177,9 @@ public final class CurvePlots {
         y.setAutoRangeMinimumSize(minYRange);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < dataset.getSeriesCount(); i++) {
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-            renderer.setSeriesShapesVisible(i,
-                    dataset.getItemCount(i) <= MAX_MARKED_POINTS);
+            boolean steps = dataset.getSeriesKey(i).toString().endsWith("(steps)");
+            renderer.setSeriesStroke(i, new BasicStroke(steps ? 1f : 2f));
+            renderer.setSeriesShapesVisible(i, !steps && dataset.getItemCount(i) <= MAX_MARKED_POINTS);
         }
         plot.setRenderer(renderer);
         return chart;

@@ -22,6 +22,8 @@ import org.visionzoo.training.optim.AdamW;
 import org.visionzoo.training.optim.Schedules;
 import org.visionzoo.training.optim.Sgd;
 import org.visionzoo.training.report.EpochRecord;
+import org.visionzoo.training.report.StepLog;
+import org.visionzoo.training.report.StepRecord;
 import org.visionzoo.training.transform.Image;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.RandomCrop;
@@ -99,7 +101,15 @@ class TrainerTest {
                 assertThat(batchesSeen).hasSize(48);
                 assertThat(r.lastValidation().confusion().total()).isEqualTo(256);
                 assertThat(Files.readAllLines(dir.resolve("metrics.jsonl"))).hasSize(3);
+                // 16 steps an epoch: a curve point each, at its fraction of the epoch
+                List<StepRecord> steps = StepLog.open(dir.resolve(StepLog.FILE), Long.MAX_VALUE).records();
+                assertThat(steps).hasSize(48);
+                assertThat(steps.get(0).step()).isEqualTo(1);
+                assertThat(steps.get(0).epoch()).isEqualTo(1.0 / 16);
+                assertThat(steps.get(47).epoch()).isEqualTo(3.0);
+                assertThat(steps).allSatisfy(p -> assertThat(p.trainLoss()).isFinite());
                 Checkpoint.State s = Checkpoint.readState(dir.resolve(Checkpoint.FILE));
+                assertThat(s.records()).extracting(EpochRecord::epoch).containsExactly(1, 2, 3);
                 assertThat(s.epochsDone()).isEqualTo(3);
                 assertThat(s.globalStep()).isEqualTo(48);
                 assertThat(s.emaUpdates()).isEqualTo(48);
@@ -160,6 +170,10 @@ class TrainerTest {
             }
         }
         assertThat(Files.readAllLines(resumed.resolve("metrics.jsonl"))).hasSize(2);
+        // the step points of the resumed run: the first epoch's, then the second's, once each
+        List<StepRecord> steps = StepLog.open(resumed.resolve(StepLog.FILE), Long.MAX_VALUE).records();
+        assertThat(steps).extracting(StepRecord::step).doesNotHaveDuplicates().isSorted();
+        assertThat(steps.get(steps.size() - 1).epoch()).isEqualTo(2.0);
     }
 
     @Test

@@ -72,6 +72,35 @@ class CurvePlotsTest {
         assertThat(colours(single)).isGreaterThan(colours(blank));
     }
 
+    @Test
+    void aSingleEpochWithStepsDrawsACurve() throws IOException {
+        List<StepRecord> steps = new java.util.ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            steps.add(new StepRecord(i, i / 40.0, 2.0 / Math.sqrt(i), Math.min(0.9, i / 40.0), 0.1));
+        }
+        Path withSteps = dir.resolve("steps");
+        BufferedImage curve = readPng(CurvePlots.write(epochs(1, false), steps, withSteps, "one").get(0));
+        BufferedImage dot = readPng(CurvePlots.write(epochs(1, false), dir, "one").get(0));
+        assertThat(distinctColumnsDrawn(curve)).as("columns with curve pixels").isGreaterThan(distinctColumnsDrawn(dot) + 200);
+    }
+
+    /** Columns of the plot area holding a saturated (curve) pixel. */
+    private static long distinctColumnsDrawn(BufferedImage image) {
+        return IntStream.range(0, image.getWidth()).filter(x -> IntStream.range(60, image.getHeight() - 60).anyMatch(y -> {
+            java.awt.Color c = new java.awt.Color(image.getRGB(x, y));
+            int max = Math.max(c.getRed(), Math.max(c.getGreen(), c.getBlue()));
+            int min = Math.min(c.getRed(), Math.min(c.getGreen(), c.getBlue()));
+            return max - min > 100;
+        })).count();
+    }
+
+    @Test
+    void stepRecordsRoundTripThroughJson() {
+        StepRecord r = new StepRecord(7, 0.4375, 1.25, Double.NaN, 0.05);
+        assertThat(StepRecord.fromJson(r.toJsonLine())).isEqualTo(r);
+        assertThat(r.toJsonLine()).isEqualTo("{\"step\":7,\"epoch\":0.4375,\"train_loss\":1.25,\"train_top1\":null,\"lr\":0.05}");
+    }
+
     private static long colours(BufferedImage image) {
         return IntStream.range(0, image.getWidth() * image.getHeight())
                 .map(i -> image.getRGB(i % image.getWidth(), i / image.getWidth()))
