@@ -1,6 +1,7 @@
 package org.visionzoo.core.io;
 
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -117,8 +118,10 @@ public final class Npz {
                         throw sizeMismatch(source, entry.getSize(), preamble.length() + data, false);
                     }
                     list.add(new Entry(arrayName(entry), preamble.dtype(), preamble.shape()));
-                } catch (ZipException e) {
-                    throw new TensorFormatException(source, "corrupt entry: " + e.getMessage(), e);
+                } catch (TensorFormatException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw corrupt(source, e);
                 }
             }
             return list;
@@ -159,7 +162,7 @@ public final class Npz {
     private static ZipFile open(Path path) throws IOException {
         try {
             return new ZipFile(path.toFile());
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException | IllegalArgumentException e) {
             throw new TensorFormatException(path, "not a zip archive: " + e.getMessage(), e);
         }
     }
@@ -168,7 +171,14 @@ public final class Npz {
     private static List<ZipEntry> entries(Path path, ZipFile zip) throws TensorFormatException {
         List<ZipEntry> list = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (ZipEntry entry : Collections.list(zip.entries())) {
+        List<? extends ZipEntry> all;
+        try {
+            all = Collections.list(zip.entries());
+        } catch (IllegalArgumentException e) {
+            // the JDK decodes entry names lazily, and says so with an unchecked exception
+            throw new TensorFormatException(path, "an entry name is not valid UTF-8 (" + e.getMessage() + ")", e);
+        }
+        for (ZipEntry entry : all) {
             String source = path + " (entry '" + entry.getName() + "')";
             if (entry.isDirectory() || !entry.getName().endsWith(SUFFIX)) {
                 throw new TensorFormatException(source, "expected only " + SUFFIX + " entries, as numpy.savez writes");
@@ -204,9 +214,17 @@ public final class Npz {
                         entry.getCrc(), crc.getValue()));
             }
             return counted.tensor();
-        } catch (ZipException e) {
-            throw new TensorFormatException(source, "corrupt entry: " + e.getMessage(), e);
+        } catch (TensorFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw corrupt(source, e);
         }
+    }
+
+    /** The zip reader's own failure (a bad local header, data past the end) as a format error. */
+    private static TensorFormatException corrupt(String source, IOException e) {
+        return new TensorFormatException(source, "corrupt entry: " + (e.getMessage() != null ? e.getMessage()
+                : e.getClass().getSimpleName() + " (the entry's data lies past the end of the file)"), e);
     }
 
     private static TensorFormatException sizeMismatch(String source, long declared, long found, boolean more) {
