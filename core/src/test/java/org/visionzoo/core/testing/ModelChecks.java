@@ -78,7 +78,7 @@ public final class ModelChecks {
     }
 
     /**
-     * Asserts a reference's logits (torchvision's, within {@link Tolerance}'s defaults) in every
+     * Asserts a reference's logits (torchvision's, within {@link Tolerance#assertLogitsClose}) in every
      * memory order: the default ({@link MemoryFormat#AUTO}, what users get) always; channels-last
      * and contiguous order explicitly wherever this CPU passed the platform self-check in that
      * order. Where it did not (some kernel is computed wrong in that order here), running the
@@ -95,11 +95,11 @@ public final class ModelChecks {
         MemoryFormat own = model.memoryFormat();
         try {
             float[] logits = Inference.logits(model.memoryFormat(MemoryFormat.AUTO), input).toFloatArray();
-            Tolerance.assertAllClose(what + " (default order)", logits, expected);
+            Tolerance.assertLogitsClose(what + " (default order)", logits, expected);
             for (MemoryFormat order : List.of(MemoryFormat.CHANNELS_LAST, MemoryFormat.CONTIGUOUS)) {
                 float[] explicit = Inference.logits(model.memoryFormat(order), input).toFloatArray();
                 if (KernelSelfCheck.passed(order == MemoryFormat.CHANNELS_LAST, false)) {
-                    Tolerance.assertAllClose(what + " (" + order.settingName() + ")", explicit, expected);
+                    Tolerance.assertLogitsClose(what + " (" + order.settingName() + ")", explicit, expected);
                 } else {
                     assertThat(KernelSelfCheck.warnings()).as("warnings after running %s in %s order, which this CPU"
                             + " fails", what, order.settingName())
