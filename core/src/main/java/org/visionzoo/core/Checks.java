@@ -1,6 +1,10 @@
 package org.visionzoo.core;
 
-/** Argument checks for builders: each message names the field and echoes the value. */
+/**
+ * Argument checks for builders and options: each message names the field and echoes the value,
+ * in one vocabulary ("{@code numClasses must be >= 1, got 0}", "{@code dropout must be in [0, 1),
+ * got 1.5}", "{@code stride must be 1 or 2, got 3}").
+ */
 public final class Checks {
 
     private Checks() {}
@@ -17,6 +21,66 @@ public final class Checks {
     public static int atLeast(String field, int value, int min) {
         if (value < min) {
             throw new IllegalArgumentException(field + " must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks that a probability (dropout, drop rate, stochastic depth) is in {@code [0, 1)}.
+     *
+     * @param field the field's name
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException as "{@code dropout must be in [0, 1), got 1.0}", also for NaN
+     */
+    public static double probability(String field, double value) {
+        if (!(value >= 0 && value < 1)) {
+            throw new IllegalArgumentException(field + " must be in [0, 1), got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks that a value is finite and {@code > 0} (width and depth multipliers, compression).
+     *
+     * @param field the field's name
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException as "{@code widthMultiplier must be finite and > 0, got 0.0}"
+     */
+    public static double positive(String field, double value) {
+        if (!(value > 0 && Double.isFinite(value))) {
+            throw new IllegalArgumentException(field + " must be finite and > 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks a block's stride: 1 or 2, the strides every family here uses.
+     *
+     * @param field the field's name
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException as "{@code stride must be 1 or 2, got 3}"
+     */
+    public static int stride(String field, int value) {
+        if (value != 1 && value != 2) {
+            throw new IllegalArgumentException(field + " must be 1 or 2, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks a kernel size: odd and {@code >= 1}, so that "same" padding is symmetric.
+     *
+     * @param field the field's name
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException as "{@code kernel must be odd and >= 1, got 4}"
+     */
+    public static int oddKernel(String field, int value) {
+        if (value < 1 || value % 2 == 0) {
+            throw new IllegalArgumentException(field + " must be odd and >= 1, got " + value);
         }
         return value;
     }

@@ -25,10 +25,11 @@ public class TinyNet extends ImageClassifier {
         add(
                 "features",
                 new Sequential()
-                        .add(new ConvNormActivation(8, 3, 2, 1, Activation.RELU))
-                        .add(new ConvNormActivation(8, 3, 1, 8, Activation.HARD_SWISH))
+                        .add(ConvNormActivation.builder(8, 3).stride(2).build())
+                        .add(ConvNormActivation.builder(8, 3)
+                                .groups(8).activation(Activation.HARD_SWISH).build())
                         .add(new SqueezeExcitation(8, 4, Activation.RELU, Activation.HARD_SIGMOID))
-                        .add(new ConvNormActivation(16, 1, 1, 1, Activation.SILU)));
+                        .add(ConvNormActivation.builder(16, 1).activation(Activation.SILU).build()));
         addHead();
     }
 

@@ -6,6 +6,7 @@ import org.visionzoo.core.weights.LoadOptions;
 import org.visionzoo.core.weights.LoadReport;
 import org.visionzoo.core.weights.Weights;
 import org.visionzoo.resnet.ResNet;
+import org.visionzoo.resnet.ResNetVariant;
 import org.visionzoo.training.data.DataLoader;
 import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.loop.EvalResult;
@@ -71,7 +72,7 @@ public final class FineTuneFolder {
                                 Normalize.IMAGENET))
                         .build()) {
             // torchvision's ResNet-18 with its 1000-class head, so that its weights load strictly
-            ResNet model = ResNet.resnet18();
+            ResNet model = ResNetVariant.RESNET18.builder().build();
             model.initialize(manager, size);
             LoadReport report = Weights.load(model, weights, LoadOptions.strict());
             System.out.println("imported " + report.loaded().size() + " tensors from " + weights);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.visionzoo.core.weights.Weights;
 import org.visionzoo.resnet.ResNet;
+import org.visionzoo.resnet.ResNetVariant;
 import org.visionzoo.training.data.DatasetLocator;
 import org.visionzoo.training.data.ImageDataset;
 import org.visionzoo.training.data.MnistFamily;
@@ -85,7 +86,7 @@ class ExamplesTest {
         // stands in for torchvision's resnet18 weights: same keys and shapes
         Path weights = tmp.resolve("resnet18.safetensors");
         try (NDManager m = NDManager.newBaseManager()) {
-            ResNet r = ResNet.resnet18();
+            ResNet r = ResNetVariant.RESNET18.builder().build();
             r.initialize(m, 32);
             Weights.save(r, weights);
         }

@@ -7,6 +7,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
+import org.visionzoo.core.model.ClassifierBuilder;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
@@ -20,7 +21,7 @@ import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
 
 import java.util.Arrays;
-import java.util.Objects;
+import java.util.List;
 
 /**
  * DenseNet, exactly as torchvision builds it, and the CIFAR DenseNet-BC of the paper.
@@ -46,10 +47,10 @@ import java.util.Objects;
  * stem; output logits {@code (N, numClasses)}.
  *
  * <pre>{@code
- * DenseNet densenet121 = DenseNet.densenet121();
+ * DenseNet densenet121 = DenseNetVariant.DENSENET121.builder().build();
  * DenseNet custom = DenseNet.builder().growthRate(32).blockConfig(6, 12, 24, 16).numInitFeatures(64)
  *         .bnSize(4).compression(0.5).dropRate(0).numClasses(10).build();
- * DenseNet bc = DenseNet.densenet_bc_100_12();   // CIFAR-10, 32x32
+ * DenseNet bc = DenseNet.bcBuilder(100, 12).build();   // CIFAR-10, 32x32
  * }</pre>
  */
 public final class DenseNet extends ImageClassifier {
@@ -64,29 +65,27 @@ public final class DenseNet extends ImageClassifier {
      *     * growthRate} output channels
      * @param compression fraction of the channels a transition keeps (rounded down)
      * @param dropRate dropout probability after each dense layer, in training only
+     *     (torchvision's {@code drop_rate})
      * @param numClasses number of classes
      * @param inChannels input channels
+     * @param dropout dropout before the classifier, in training only (0 in torchvision)
      * @param smallInputStem a single 3x3 stride-1 stem convolution, no max pool (CIFAR)
      */
     public record Config(
             int growthRate,
-            int[] blockConfig,
+            List<Integer> blockConfig,
             int numInitFeatures,
             int bnSize,
             double compression,
             double dropRate,
             int numClasses,
             int inChannels,
+            double dropout,
             boolean smallInputStem) {
 
-        /** Copies the array. */
+        /** Copies the list. */
         public Config {
-            blockConfig = blockConfig.clone();
-        }
-
-        @Override
-        public int[] blockConfig() {
-            return blockConfig.clone();
+            blockConfig = List.copyOf(blockConfig);
         }
 
         /**
@@ -96,44 +95,13 @@ public final class DenseNet extends ImageClassifier {
          */
         public int numFeatures() {
             int features = numInitFeatures;
-            for (int i = 0; i < blockConfig.length; i++) {
-                features += blockConfig[i] * growthRate;
-                if (i != blockConfig.length - 1) {
+            for (int i = 0; i < blockConfig.size(); i++) {
+                features += blockConfig.get(i) * growthRate;
+                if (i != blockConfig.size() - 1) {
                     features = compress(features, compression);
                 }
             }
             return features;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Config c
-                    && growthRate == c.growthRate
-                    && Arrays.equals(blockConfig, c.blockConfig)
-                    && numInitFeatures == c.numInitFeatures
-                    && bnSize == c.bnSize
-                    && Double.compare(compression, c.compression) == 0
-                    && Double.compare(dropRate, c.dropRate) == 0
-                    && numClasses == c.numClasses
-                    && inChannels == c.inChannels
-                    && smallInputStem == c.smallInputStem;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(
-                    growthRate, Arrays.hashCode(blockConfig), numInitFeatures, bnSize, compression,
-                    dropRate, numClasses, inChannels, smallInputStem);
-        }
-
-        @Override
-        public String toString() {
-            return "DenseNet.Config[growthRate=" + growthRate
-                    + ", blockConfig=" + Arrays.toString(blockConfig)
-                    + ", numInitFeatures=" + numInitFeatures + ", bnSize=" + bnSize
-                    + ", compression=" + compression + ", dropRate=" + dropRate
-                    + ", numClasses=" + numClasses + ", inChannels=" + inChannels
-                    + ", smallInputStem=" + smallInputStem + "]";
         }
     }
 
@@ -151,15 +119,15 @@ public final class DenseNet extends ImageClassifier {
                     .addNamed("relu0", new ActivationBlock(Activation.RELU))
                     .addNamed("pool0", new MaxPool2d(3, 2, 1));
         }
-        int[] blocks = config.blockConfig();
+        List<Integer> blocks = config.blockConfig();
         int numFeatures = config.numInitFeatures();
         float dropRate = (float) config.dropRate();
-        for (int i = 0; i < blocks.length; i++) {
+        for (int i = 0; i < blocks.size(); i++) {
             features.addNamed(
                     "denseblock" + (i + 1),
-                    new DenseBlock(blocks[i], config.growthRate(), config.bnSize(), dropRate));
-            numFeatures += blocks[i] * config.growthRate();
-            if (i != blocks.length - 1) {
+                    new DenseBlock(blocks.get(i), config.growthRate(), config.bnSize(), dropRate));
+            numFeatures += blocks.get(i) * config.growthRate();
+            if (i != blocks.size() - 1) {
                 numFeatures = compress(numFeatures, config.compression());
                 features.addNamed("transition" + (i + 1), transition(numFeatures));
             }
@@ -195,6 +163,11 @@ public final class DenseNet extends ImageClassifier {
         Block classifier = Heads.linear(featureDim(), numClasses);
         classifier.setInitializer(Init.ZEROS, Parameter.Type.BIAS);
         return classifier;
+    }
+
+    @Override
+    protected double featureDropout() {
+        return config.dropout();
     }
 
     @Override
@@ -258,172 +231,42 @@ public final class DenseNet extends ImageClassifier {
     }
 
     /**
-     * DenseNet-121, 7,978,856 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static DenseNet densenet121() {
-        return densenet121(1000);
-    }
-
-    /**
-     * DenseNet-121: growth rate 32, blocks (6, 12, 24, 16), 64 stem channels.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static DenseNet densenet121(int numClasses) {
-        return builder().growthRate(32).blockConfig(6, 12, 24, 16).numInitFeatures(64)
-                .numClasses(numClasses).build();
-    }
-
-    /**
-     * DenseNet-161, 28,681,000 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static DenseNet densenet161() {
-        return densenet161(1000);
-    }
-
-    /**
-     * DenseNet-161: growth rate 48, blocks (6, 12, 36, 24), 96 stem channels.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static DenseNet densenet161(int numClasses) {
-        return builder().growthRate(48).blockConfig(6, 12, 36, 24).numInitFeatures(96)
-                .numClasses(numClasses).build();
-    }
-
-    /**
-     * DenseNet-169, 14,149,480 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static DenseNet densenet169() {
-        return densenet169(1000);
-    }
-
-    /**
-     * DenseNet-169: growth rate 32, blocks (6, 12, 32, 32), 64 stem channels.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static DenseNet densenet169(int numClasses) {
-        return builder().growthRate(32).blockConfig(6, 12, 32, 32).numInitFeatures(64)
-                .numClasses(numClasses).build();
-    }
-
-    /**
-     * DenseNet-201, 20,013,928 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static DenseNet densenet201() {
-        return densenet201(1000);
-    }
-
-    /**
-     * DenseNet-201: growth rate 32, blocks (6, 12, 48, 32), 64 stem channels.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static DenseNet densenet201(int numClasses) {
-        return builder().growthRate(32).blockConfig(6, 12, 48, 32).numInitFeatures(64)
-                .numClasses(numClasses).build();
-    }
-
-    /**
-     * DenseNet-BC (L=100, k=12) for CIFAR-10, 769,162 parameters (the paper's 0.8M).
-     *
-     * @return the model
-     */
-    public static DenseNet densenet_bc_100_12() {
-        return densenet_bc_100_12(10);
-    }
-
-    /**
-     * DenseNet-BC (L=100, k=12) for 32x32 inputs.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static DenseNet densenet_bc_100_12(int numClasses) {
-        return bcBuilder(100, 12).numClasses(numClasses).build();
-    }
-
-    /**
-     * DenseNet-BC (L=250, k=24) for CIFAR-10, 15,324,406 parameters (the paper's 15.3M).
-     *
-     * @return the model
-     */
-    public static DenseNet densenet_bc_250_24() {
-        return densenet_bc_250_24(10);
-    }
-
-    /**
-     * DenseNet-BC (L=250, k=24) for 32x32 inputs.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static DenseNet densenet_bc_250_24(int numClasses) {
-        return bcBuilder(250, 24).numClasses(numClasses).build();
-    }
-
-    /**
-     * DenseNet-BC (L=190, k=40) for CIFAR-10, 25,624,430 parameters (the paper's 25.6M).
-     *
-     * @return the model
-     */
-    public static DenseNet densenet_bc_190_40() {
-        return densenet_bc_190_40(10);
-    }
-
-    /**
-     * DenseNet-BC (L=190, k=40) for 32x32 inputs.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static DenseNet densenet_bc_190_40(int numClasses) {
-        return bcBuilder(190, 40).numClasses(numClasses).build();
-    }
-
-    /**
      * Builds a {@link DenseNet}; every setter validates its own field, {@link #build()} the
      * combination. Defaults: DenseNet-121 (growth rate 32, blocks (6, 12, 24, 16), 64 stem
      * channels, bottleneck factor 4, compression 0.5, no dropout), 1000 classes, 3 input channels,
      * ImageNet stem.
      */
-    public static final class Builder {
+    public static final class Builder extends ClassifierBuilder<Builder> {
 
         private int growthRate = 32;
-        private int[] blockConfig = {6, 12, 24, 16};
+        private List<Integer> blockConfig = List.of(6, 12, 24, 16);
         private int numInitFeatures = 64;
         private int bnSize = 4;
         private double compression = 0.5;
         private double dropRate;
-        private int numClasses = 1000;
-        private int inChannels = 3;
         private boolean smallInputStem;
 
-        Builder() {}
+        Builder() {
+            super(1000, 0);
+        }
 
         Builder(Config c) {
+            this();
             growthRate = c.growthRate();
             blockConfig = c.blockConfig();
             numInitFeatures = c.numInitFeatures();
             bnSize = c.bnSize();
             compression = c.compression();
             dropRate = c.dropRate();
-            numClasses = c.numClasses();
-            inChannels = c.inChannels();
+            numClasses(c.numClasses());
+            inChannels(c.inChannels());
+            dropout(c.dropout());
             smallInputStem = c.smallInputStem();
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /**
@@ -458,7 +301,7 @@ public final class DenseNet extends ImageClassifier {
                             "blockConfig entries must be >= 1, got " + Arrays.toString(blockConfig));
                 }
             }
-            this.blockConfig = blockConfig.clone();
+            this.blockConfig = Arrays.stream(blockConfig).boxed().toList();
             return this;
         }
 
@@ -513,34 +356,7 @@ public final class DenseNet extends ImageClassifier {
          * @throws IllegalArgumentException if {@code dropRate} is outside [0, 1)
          */
         public Builder dropRate(double dropRate) {
-            if (!(dropRate >= 0 && dropRate < 1)) {
-                throw new IllegalArgumentException("dropRate must be in [0, 1), got " + dropRate);
-            }
-            this.dropRate = dropRate;
-            return this;
-        }
-
-        /**
-         * Sets the number of classes (default 1000).
-         *
-         * @param numClasses {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code numClasses < 1}
-         */
-        public Builder numClasses(int numClasses) {
-            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
-            return this;
-        }
-
-        /**
-         * Sets the input channels (default 3; 1 for grayscale data).
-         *
-         * @param inChannels {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code inChannels < 1}
-         */
-        public Builder inChannels(int inChannels) {
-            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
+            this.dropRate = Checks.probability("dropRate", dropRate);
             return this;
         }
 
@@ -575,13 +391,13 @@ public final class DenseNet extends ImageClassifier {
          */
         public DenseNet build() {
             long features = numInitFeatures;
-            for (int i = 0; i < blockConfig.length; i++) {
-                features += (long) blockConfig[i] * growthRate;
+            for (int i = 0; i < blockConfig.size(); i++) {
+                features += (long) blockConfig.get(i) * growthRate;
                 if (features > Integer.MAX_VALUE / 2) {
                     throw new IllegalArgumentException(
                             "blockConfig * growthRate is too large: " + features + " channels");
                 }
-                if (i != blockConfig.length - 1) {
+                if (i != blockConfig.size() - 1) {
                     features = compress((int) features, compression);
                     if (features < 1) {
                         throw new IllegalArgumentException(
@@ -598,8 +414,9 @@ public final class DenseNet extends ImageClassifier {
                             bnSize,
                             compression,
                             dropRate,
-                            numClasses,
-                            inChannels,
+                            numClasses(),
+                            inChannels(),
+                            dropout(),
                             smallInputStem));
         }
     }

@@ -4,10 +4,10 @@
  * the CIFAR DenseNet-BC of the paper's table 2 (L=100 k=12, L=250 k=24, L=190 k=40).
  *
  * <pre>{@code
- * DenseNet d121 = DenseNet.densenet121();
+ * DenseNet d121 = DenseNetVariant.DENSENET121.builder().build();
  * DenseNet custom = DenseNet.builder().growthRate(32).blockConfig(6, 12, 24, 16).numInitFeatures(64)
  *         .bnSize(4).compression(0.5).dropRate(0.2).numClasses(10).build();
- * DenseNet bc = DenseNet.densenet_bc_100_12();
+ * DenseNet bc = DenseNetVariant.DENSENET_BC_100_12.builder().build();
  * }</pre>
  */
 package org.visionzoo.densenet;

@@ -45,7 +45,7 @@ class DenseNetBuilderTest {
     void theBriefsBuilderChainBuildsDenseNet121() {
         DenseNet built = DenseNet.builder().growthRate(32).blockConfig(6, 12, 24, 16).numInitFeatures(64).bnSize(4)
                 .compression(0.5).dropRate(0).numClasses(1000).build();
-        assertThat(built.config()).isEqualTo(DenseNet.densenet121().config());
+        assertThat(built.config()).isEqualTo(DenseNetVariant.DENSENET121.builder().build().config());
         DenseNet small = DenseNet.builder().smallInputStem().inChannels(1).numClasses(7).build();
         assertThat(small.config().smallInputStem()).isTrue();
         assertThat(small.inChannels()).isEqualTo(1);
@@ -54,40 +54,39 @@ class DenseNetBuilderTest {
 
     @Test
     void factoriesAndToBuilderGiveTheExpectedConfiguration() {
-        DenseNet.Config c = DenseNet.densenet161().config();
+        DenseNet.Config c = DenseNetVariant.DENSENET161.builder().build().config();
         assertThat(c.growthRate()).isEqualTo(48);
         assertThat(c.blockConfig()).containsExactly(6, 12, 36, 24);
         assertThat(c.numInitFeatures()).isEqualTo(96);
-        assertThat(DenseNet.densenet169().config().blockConfig()).containsExactly(6, 12, 32, 32);
-        assertThat(DenseNet.densenet201().config().blockConfig()).containsExactly(6, 12, 48, 32);
-        assertThat(DenseNet.densenet121().featureDim()).isEqualTo(1024);
-        assertThat(DenseNet.densenet161().featureDim()).isEqualTo(2208);
-        assertThat(DenseNet.densenet169().featureDim()).isEqualTo(1664);
-        assertThat(DenseNet.densenet201().featureDim()).isEqualTo(1920);
+        assertThat(DenseNetVariant.DENSENET169.builder().build().config().blockConfig()).containsExactly(6, 12, 32, 32);
+        assertThat(DenseNetVariant.DENSENET201.builder().build().config().blockConfig()).containsExactly(6, 12, 48, 32);
+        assertThat(DenseNetVariant.DENSENET121.builder().build().featureDim()).isEqualTo(1024);
+        assertThat(DenseNetVariant.DENSENET161.builder().build().featureDim()).isEqualTo(2208);
+        assertThat(DenseNetVariant.DENSENET169.builder().build().featureDim()).isEqualTo(1664);
+        assertThat(DenseNetVariant.DENSENET201.builder().build().featureDim()).isEqualTo(1920);
 
-        DenseNet.Config bc = DenseNet.densenet_bc_190_40().config();
+        DenseNet.Config bc = DenseNetVariant.DENSENET_BC_190_40.builder().build().config();
         assertThat(bc.blockConfig()).containsExactly(31, 31, 31);
         assertThat(bc.numInitFeatures()).isEqualTo(80);
         assertThat(bc.compression()).isEqualTo(0.5);
         assertThat(bc.smallInputStem()).isTrue();
         assertThat(bc.numClasses()).isEqualTo(10);
-        assertThat(DenseNet.densenet_bc_100_12().config().blockConfig()).containsExactly(16, 16, 16);
-        assertThat(DenseNet.densenet_bc_100_12().featureDim()).isEqualTo(342);
-        assertThat(DenseNet.densenet_bc_250_24(100).numClasses()).isEqualTo(100);
+        assertThat(DenseNetVariant.DENSENET_BC_100_12.builder().build().config().blockConfig()).containsExactly(16, 16, 16);
+        assertThat(DenseNetVariant.DENSENET_BC_100_12.builder().build().featureDim()).isEqualTo(342);
+        assertThat(DenseNetVariant.DENSENET_BC_250_24.builder().numClasses(100).build().numClasses()).isEqualTo(100);
 
-        DenseNet d = DenseNet.densenet121(10);
+        DenseNet d = DenseNetVariant.DENSENET121.builder().numClasses(10).build();
         assertThat(d.toBuilder().build().config()).isEqualTo(d.config());
         assertThat(d.toBuilder().dropRate(0.2).build().config().dropRate()).isEqualTo(0.2);
         assertThat(d.toBuilder().compression(1).build().featureDim()).isEqualTo(64 + 32 * (6 + 12 + 24 + 16));
-        int[] blocks = c.blockConfig();
-        blocks[0] = 99;
-        assertThat(c.blockConfig()[0]).isEqualTo(6);
+        assertThatThrownBy(() -> c.blockConfig().set(0, 99)).isInstanceOf(UnsupportedOperationException.class);
         assertThat(c.toString()).contains("blockConfig=[6, 12, 36, 24]");
+        assertThat(d.toBuilder().dropout(0.3).build().config().dropout()).isEqualTo(0.3);
     }
 
     @Test
     void childrenCarryTorchvisionModuleNames() {
-        DenseNet d = DenseNet.densenet121();
+        DenseNet d = DenseNetVariant.DENSENET121.builder().build();
         assertThat(d.headName()).isEqualTo("classifier");
         assertThat(d.backbone()).extracting(Map.Entry::getKey).containsExactly("features");
         assertThat(names(d.child("features"))).containsExactly(
@@ -98,7 +97,7 @@ class DenseNetBuilderTest {
         assertThat(names(((NamedBlock) features.child("denseblock1")).child("denselayer1")))
                 .containsExactly("norm1", "relu1", "conv1", "norm2", "relu2", "conv2");
         assertThat(names(features.child("transition1"))).containsExactly("norm", "relu", "conv", "pool");
-        assertThat(names(DenseNet.densenet_bc_100_12().child("features"))).containsExactly(
+        assertThat(names(DenseNetVariant.DENSENET_BC_100_12.builder().build().child("features"))).containsExactly(
                 "conv0", "denseblock1", "transition1", "denseblock2", "transition2", "denseblock3", "norm5");
     }
 

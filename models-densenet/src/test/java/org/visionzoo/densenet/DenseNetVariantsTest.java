@@ -77,7 +77,7 @@ class DenseNetVariantsTest {
         // small odd size, 19x23 -> 9x11 -> 4x5 through their two transitions
         Shape shape = cifar(variant) ? new Shape(2, 3, 19, 23) : new Shape(2, 3, 97, 113);
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier model = variant.create(17);
+            ImageClassifier model = variant.builder().numClasses(17).build();
             model.initialize(manager, cifar(variant) ? 32 : 64);
             NDArray x = manager.randomNormal(shape);
             NDArray logits = Inference.logits(model, x);
@@ -94,7 +94,7 @@ class DenseNetVariantsTest {
             model.initialize(manager, 32);
             NDArray logits = Inference.logits(model, manager.randomNormal(new Shape(2, 1, 32, 32)));
             assertThat(logits.getShape()).isEqualTo(new Shape(2, 17));
-            ImageClassifier bc = DenseNetVariant.DENSENET_BC_100_12.create(17, 1);
+            ImageClassifier bc = DenseNetVariant.DENSENET_BC_100_12.builder().numClasses(17).inChannels(1).build();
             bc.initialize(manager, 32);
             assertThat(Inference.logits(bc, manager.randomNormal(new Shape(2, 1, 32, 32))).getShape()).isEqualTo(new Shape(2, 17));
         }
@@ -107,7 +107,7 @@ class DenseNetVariantsTest {
     void everyTrainableParameterGetsAGradient(DenseNetVariant variant) {
         // small inputs keep the backward pass cheap; every layer still sees a spatial map (1x1 in
         // the ImageNet model's last block, 4x4 in the CIFAR model's)
-        assertEveryParameterGetsAGradient(variant.create(5), cifar(variant) ? 16 : 32);
+        assertEveryParameterGetsAGradient(variant.builder().numClasses(5).build(), cifar(variant) ? 16 : 32);
     }
 
     @Test
@@ -151,7 +151,7 @@ class DenseNetVariantsTest {
     @Test
     void evaluationMemoryStaysFlatOverManyPasses() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier model = DenseNet.densenet121(10);
+            ImageClassifier model = DenseNetVariant.DENSENET121.builder().numClasses(10).build();
             model.initialize(manager, 64);
             // each pass makes some 60 running concatenations and their bottleneck intermediates,
             // some 65 MB in all: a leaked array shows in the managed-array count at once, and a

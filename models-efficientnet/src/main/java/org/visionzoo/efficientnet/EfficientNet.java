@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
+import org.visionzoo.core.model.ClassifierBuilder;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
@@ -46,8 +47,8 @@ import java.util.OptionalInt;
  * with padding); output logits {@code (N, numClasses)}.
  *
  * <pre>{@code
- * EfficientNet b0 = EfficientNet.efficientnet_b0();
- * EfficientNet custom = EfficientNet.builder().widthMult(1.1).depthMult(1.2).dropout(0.3)
+ * EfficientNet b0 = EfficientNetVariant.EFFICIENTNET_B0.builder().build();
+ * EfficientNet custom = EfficientNet.builder().widthMultiplier(1.1).depthMultiplier(1.2).dropout(0.3)
  *         .stochasticDepth(0.2).numClasses(10).build();               // B2's architecture, 10 classes
  * EfficientNet v2s = EfficientNetVariant.EFFICIENTNET_V2_S.builder().numClasses(10).build();
  * EfficientNet mine = EfficientNet.builder().stages(
@@ -62,8 +63,8 @@ public final class EfficientNet extends ImageClassifier {
      *
      * @param stages the stage table as written, unscaled ({@link #scaledStages()} gives the rows
      *     the network is built from)
-     * @param widthMult the width multiplier applied to every row's channels
-     * @param depthMult the depth multiplier applied to every row's block count
+     * @param widthMultiplier the width multiplier applied to every row's channels
+     * @param depthMultiplier the depth multiplier applied to every row's block count
      * @param dropout the dropout probability before the classifier
      * @param stochasticDepth the stochastic-depth probability of the last block; block {@code i}
      *     of {@code n} uses {@code stochasticDepth * i / n}
@@ -77,8 +78,8 @@ public final class EfficientNet extends ImageClassifier {
      */
     public record Config(
             List<Stage> stages,
-            double widthMult,
-            double depthMult,
+            double widthMultiplier,
+            double depthMultiplier,
             double dropout,
             double stochasticDepth,
             OptionalInt lastChannels,
@@ -99,7 +100,7 @@ public final class EfficientNet extends ImageClassifier {
          * @return the scaled rows
          */
         public List<Stage> scaledStages() {
-            return stages.stream().map(s -> s.scale(widthMult, depthMult)).toList();
+            return stages.stream().map(s -> s.scale(widthMultiplier, depthMultiplier)).toList();
         }
 
         /**
@@ -138,7 +139,8 @@ public final class EfficientNet extends ImageClassifier {
         this.config = config;
         List<Stage> stages = config.scaledStages();
         Sequential features = new Sequential();
-        features.add(new ConvNormActivation(config.stemChannels(), 3, 2, 1, 1, norm(), Activation.SILU));
+        features.add(ConvNormActivation.builder(config.stemChannels(), 3)
+                .stride(2).norm(norm()).activation(Activation.SILU).build());
         int total = config.totalBlocks();
         int blockId = 0;
         for (Stage stage : stages) {
@@ -153,7 +155,8 @@ public final class EfficientNet extends ImageClassifier {
             }
             features.add(blocks);
         }
-        features.add(new ConvNormActivation(config.numFeatures(), 1, 1, 1, 1, norm(), Activation.SILU));
+        features.add(ConvNormActivation.builder(config.numFeatures(), 1)
+                .norm(norm()).activation(Activation.SILU).build());
         add("features", features);
         addHead();
     }
@@ -223,250 +226,40 @@ public final class EfficientNet extends ImageClassifier {
     }
 
     /**
-     * EfficientNet-B0 with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b0() {
-        return efficientnet_b0(1000);
-    }
-
-    /**
-     * EfficientNet-B0: width 1.0, depth 1.0, dropout 0.2; 5,288,548 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b0(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_B0.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNet-B1 with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b1() {
-        return efficientnet_b1(1000);
-    }
-
-    /**
-     * EfficientNet-B1: width 1.0, depth 1.1, dropout 0.2; 7,794,184 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b1(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_B1.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNet-B2 with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b2() {
-        return efficientnet_b2(1000);
-    }
-
-    /**
-     * EfficientNet-B2: width 1.1, depth 1.2, dropout 0.3; 9,109,994 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b2(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_B2.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNet-B3 with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b3() {
-        return efficientnet_b3(1000);
-    }
-
-    /**
-     * EfficientNet-B3: width 1.2, depth 1.4, dropout 0.3; 12,233,232 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b3(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_B3.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNet-B4 with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b4() {
-        return efficientnet_b4(1000);
-    }
-
-    /**
-     * EfficientNet-B4: width 1.4, depth 1.8, dropout 0.4; 19,341,616 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b4(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_B4.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNet-B5 with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b5() {
-        return efficientnet_b5(1000);
-    }
-
-    /**
-     * EfficientNet-B5: width 1.6, depth 2.2, dropout 0.4, batch norm eps 1e-3 and momentum 0.01;
-     * 30,389,784 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b5(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_B5.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNet-B6 with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b6() {
-        return efficientnet_b6(1000);
-    }
-
-    /**
-     * EfficientNet-B6: width 1.8, depth 2.6, dropout 0.5, batch norm eps 1e-3 and momentum 0.01;
-     * 43,040,704 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b6(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_B6.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNet-B7 with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b7() {
-        return efficientnet_b7(1000);
-    }
-
-    /**
-     * EfficientNet-B7: width 2.0, depth 3.1, dropout 0.5, batch norm eps 1e-3 and momentum 0.01;
-     * 66,347,960 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_b7(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_B7.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNetV2-S with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_v2_s() {
-        return efficientnet_v2_s(1000);
-    }
-
-    /**
-     * EfficientNetV2-S: {@link StageTables#EFFICIENTNET_V2_S}, 1280 last channels, dropout 0.2,
-     * batch norm eps 1e-3; 21,458,488 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_v2_s(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_V2_S.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNetV2-M with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_v2_m() {
-        return efficientnet_v2_m(1000);
-    }
-
-    /**
-     * EfficientNetV2-M: {@link StageTables#EFFICIENTNET_V2_M}, 1280 last channels, dropout 0.3,
-     * batch norm eps 1e-3; 54,139,356 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_v2_m(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_V2_M.builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * EfficientNetV2-L with 1000 classes (ImageNet).
-     *
-     * @return the model
-     */
-    public static EfficientNet efficientnet_v2_l() {
-        return efficientnet_v2_l(1000);
-    }
-
-    /**
-     * EfficientNetV2-L: {@link StageTables#EFFICIENTNET_V2_L}, 1280 last channels, dropout 0.4,
-     * batch norm eps 1e-3; 118,515,272 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static EfficientNet efficientnet_v2_l(int numClasses) {
-        return EfficientNetVariant.EFFICIENTNET_V2_L.builder().numClasses(numClasses).build();
-    }
-
-    /**
      * Builds an {@link EfficientNet}; every setter validates its own field, {@link #build()} the
      * combination. Defaults: EfficientNet-B0 ({@link StageTables#EFFICIENTNET_V1}, width and depth
      * 1.0, dropout 0.2, stochastic depth 0.2, last convolution to 4 x the last stage's channels,
      * batch norm eps 1e-5 and momentum 0.1), 1000 classes, 3 input channels.
      */
-    public static final class Builder {
+    public static final class Builder extends ClassifierBuilder<Builder> {
 
         private List<Stage> stages = StageTables.EFFICIENTNET_V1;
-        private double widthMult = 1.0;
-        private double depthMult = 1.0;
-        private double dropout = 0.2;
+        private double widthMultiplier = 1.0;
+        private double depthMultiplier = 1.0;
         private double stochasticDepth = 0.2;
         private OptionalInt lastChannels = OptionalInt.empty();
-        private int numClasses = 1000;
-        private int inChannels = 3;
         private float normEps = 1e-5f;
         private float normMomentum = 0.1f;
 
-        Builder() {}
+        Builder() {
+            super(1000, 0.2);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         Builder(Config c) {
+            this();
             stages = c.stages();
-            widthMult = c.widthMult();
-            depthMult = c.depthMult();
-            dropout = c.dropout();
+            widthMultiplier = c.widthMultiplier();
+            depthMultiplier = c.depthMultiplier();
+            dropout(c.dropout());
             stochasticDepth = c.stochasticDepth();
             lastChannels = c.lastChannels();
-            numClasses = c.numClasses();
-            inChannels = c.inChannels();
+            numClasses(c.numClasses());
+            inChannels(c.inChannels());
             normEps = c.normEps();
             normMomentum = c.normMomentum();
         }
@@ -515,50 +308,35 @@ public final class EfficientNet extends ImageClassifier {
          */
         public Builder scaling(Scaling scaling) {
             Objects.requireNonNull(scaling, "scaling");
-            widthMult = scaling.width();
-            depthMult = scaling.depth();
-            dropout = scaling.dropout();
+            widthMultiplier = scaling.width();
+            depthMultiplier = scaling.depth();
+            dropout(scaling.dropout());
             return this;
         }
 
         /**
          * Sets the width multiplier: every row's channels become {@code makeDivisible(channels *
-         * widthMult, 8)} (default 1.0).
+         * widthMultiplier, 8)} (default 1.0).
          *
-         * @param widthMult {@code > 0}
+         * @param widthMultiplier {@code > 0}
          * @return this
-         * @throws IllegalArgumentException if {@code widthMult} is not positive and finite
+         * @throws IllegalArgumentException if {@code widthMultiplier} is not positive and finite
          */
-        public Builder widthMult(double widthMult) {
-            this.widthMult = Stages.checkMultiplier("widthMult", widthMult);
+        public Builder widthMultiplier(double widthMultiplier) {
+            this.widthMultiplier = Stages.checkMultiplier("widthMultiplier", widthMultiplier);
             return this;
         }
 
         /**
          * Sets the depth multiplier: every row's block count becomes {@code ceil(layers *
-         * depthMult)} (default 1.0).
+         * depthMultiplier)} (default 1.0).
          *
-         * @param depthMult {@code > 0}
+         * @param depthMultiplier {@code > 0}
          * @return this
-         * @throws IllegalArgumentException if {@code depthMult} is not positive and finite
+         * @throws IllegalArgumentException if {@code depthMultiplier} is not positive and finite
          */
-        public Builder depthMult(double depthMult) {
-            this.depthMult = Stages.checkMultiplier("depthMult", depthMult);
-            return this;
-        }
-
-        /**
-         * Sets the dropout probability before the classifier (default 0.2).
-         *
-         * @param dropout in [0, 1)
-         * @return this
-         * @throws IllegalArgumentException if {@code dropout} is outside [0, 1)
-         */
-        public Builder dropout(double dropout) {
-            if (!(dropout >= 0 && dropout < 1)) {
-                throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-            }
-            this.dropout = dropout;
+        public Builder depthMultiplier(double depthMultiplier) {
+            this.depthMultiplier = Stages.checkMultiplier("depthMultiplier", depthMultiplier);
             return this;
         }
 
@@ -605,30 +383,6 @@ public final class EfficientNet extends ImageClassifier {
         }
 
         /**
-         * Sets the number of classes (default 1000).
-         *
-         * @param numClasses {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code numClasses < 1}
-         */
-        public Builder numClasses(int numClasses) {
-            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
-            return this;
-        }
-
-        /**
-         * Sets the input channels of the stem convolution (default 3; 1 for grayscale data).
-         *
-         * @param inChannels {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code inChannels < 1}
-         */
-        public Builder inChannels(int inChannels) {
-            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
-            return this;
-        }
-
-        /**
          * Sets every batch norm's epsilon (default 1e-5, PyTorch's; torchvision uses 1e-3 for
          * B5-B7 and V2, as the TensorFlow originals).
          *
@@ -668,8 +422,8 @@ public final class EfficientNet extends ImageClassifier {
          *     the previous row's output channels, or the scaled network is too large
          */
         public EfficientNet build() {
-            Config config = new Config(stages, widthMult, depthMult, dropout, stochasticDepth,
-                    lastChannels, numClasses, inChannels, normEps, normMomentum);
+            Config config = new Config(stages, widthMultiplier, depthMultiplier, dropout(), stochasticDepth,
+                    lastChannels, numClasses(), inChannels(), normEps, normMomentum);
             List<Stage> scaled = config.scaledStages();
             long blocks = 0;
             for (int i = 0; i < scaled.size(); i++) {
@@ -678,7 +432,7 @@ public final class EfficientNet extends ImageClassifier {
                     throw new IllegalArgumentException("stages[" + i + "].inChannels ("
                             + scaled.get(i).inChannels() + ") must equal stages[" + (i - 1)
                             + "].outChannels (" + scaled.get(i - 1).outChannels() + ")"
-                            + (widthMult == 1.0 ? "" : " after scaling by widthMult " + widthMult));
+                            + (widthMultiplier == 1.0 ? "" : " after scaling by widthMultiplier " + widthMultiplier));
                 }
             }
             if (blocks > Stages.MAX) {

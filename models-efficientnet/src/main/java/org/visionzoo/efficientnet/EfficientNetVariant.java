@@ -1,6 +1,6 @@
 package org.visionzoo.efficientnet;
 
-import org.visionzoo.core.model.ImageClassifier;
+import org.visionzoo.core.model.ModelFamily;
 import org.visionzoo.core.model.ModelSpec;
 
 import java.util.List;
@@ -198,43 +198,19 @@ public enum EfficientNetVariant {
     }
 
     /**
-     * Builds the model.
-     *
-     * @param numClasses number of classes
-     * @return a new, uninitialised model
-     */
-    public ImageClassifier create(int numClasses) {
-        return create(numClasses, 3);
-    }
-
-    /**
-     * Builds the model for another number of input channels (1 for grayscale images): only the
-     * stem convolution changes.
-     *
-     * @param numClasses number of classes
-     * @param inChannels input channels
-     * @return a new, uninitialised model
-     */
-    public ImageClassifier create(int numClasses, int inChannels) {
-        return builder().numClasses(numClasses).inChannels(inChannels).build();
-    }
-
-    /**
      * Returns the registry entry.
      *
      * @return the entry
      */
     public ModelSpec spec() {
-        return new ModelSpec(
-                modelName,
-                family(),
-                imageSize,
-                evalResize,
-                1000,
-                3,
-                params,
-                macs,
-                v2 ? V2_PAPER : V1_PAPER,
-                this::create);
+        ModelFamily family = v2 ? Families.V2 : Families.V1;
+        return family.spec(modelName, imageSize, evalResize, params, macs, this::builder);
+    }
+
+    private static final class Families {
+        static final ModelFamily V1 = new ModelFamily(V1_FAMILY, 224, 1000, V1_PAPER);
+        static final ModelFamily V2 = new ModelFamily(V2_FAMILY, 384, 1000, V2_PAPER);
+
+        private Families() {}
     }
 }

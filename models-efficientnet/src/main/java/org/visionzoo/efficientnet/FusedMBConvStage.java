@@ -32,23 +32,23 @@ public record FusedMBConvStage(
     }
 
     /**
-     * torchvision's {@code FusedMBConvConfig} takes no multipliers: at {@code widthMult == 1} the
+     * torchvision's {@code FusedMBConvConfig} takes no multipliers: at {@code widthMultiplier == 1} the
      * channels stay as written (torchvision's EfficientNetV2 tables) and layers become {@code
-     * ceil(layers * depthMult)}; any other width multiplier scales the channels as an {@link
-     * MBConvStage}'s, {@code makeDivisible(channels * widthMult, 8)}, so that a whole mixed table
+     * ceil(layers * depthMultiplier)}; any other width multiplier scales the channels as an {@link
+     * MBConvStage}'s, {@code makeDivisible(channels * widthMultiplier, 8)}, so that a whole mixed table
      * scales consistently.
      */
     @Override
-    public FusedMBConvStage scale(double widthMult, double depthMult) {
-        Stages.checkMultiplier("widthMult", widthMult);
-        Stages.checkMultiplier("depthMult", depthMult);
-        boolean keep = widthMult == 1.0;
+    public FusedMBConvStage scale(double widthMultiplier, double depthMultiplier) {
+        Stages.checkMultiplier("widthMultiplier", widthMultiplier);
+        Stages.checkMultiplier("depthMultiplier", depthMultiplier);
+        boolean keep = widthMultiplier == 1.0;
         return new FusedMBConvStage(
                 expandRatio,
                 kernel,
                 stride,
-                keep ? inChannels : Stages.scaleChannels(inChannels, widthMult),
-                keep ? outChannels : Stages.scaleChannels(outChannels, widthMult),
-                Stages.scaleLayers(layers, depthMult));
+                keep ? inChannels : Stages.scaleChannels(inChannels, widthMultiplier),
+                keep ? outChannels : Stages.scaleChannels(outChannels, widthMultiplier),
+                Stages.scaleLayers(layers, depthMultiplier));
     }
 }

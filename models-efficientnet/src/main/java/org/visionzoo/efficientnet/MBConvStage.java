@@ -33,19 +33,19 @@ public record MBConvStage(
 
     /**
      * As torchvision's {@code MBConvConfig(..., width_mult, depth_mult)}: channels become {@code
-     * makeDivisible(channels * widthMult, 8)} (also at {@code widthMult == 1}, where it rounds
-     * channel counts that are not multiples of 8), layers {@code ceil(layers * depthMult)}.
+     * makeDivisible(channels * widthMultiplier, 8)} (also at {@code widthMultiplier == 1}, where it rounds
+     * channel counts that are not multiples of 8), layers {@code ceil(layers * depthMultiplier)}.
      */
     @Override
-    public MBConvStage scale(double widthMult, double depthMult) {
-        Stages.checkMultiplier("widthMult", widthMult);
-        Stages.checkMultiplier("depthMult", depthMult);
+    public MBConvStage scale(double widthMultiplier, double depthMultiplier) {
+        Stages.checkMultiplier("widthMultiplier", widthMultiplier);
+        Stages.checkMultiplier("depthMultiplier", depthMultiplier);
         return new MBConvStage(
                 expandRatio,
                 kernel,
                 stride,
-                Stages.scaleChannels(inChannels, widthMult),
-                Stages.scaleChannels(outChannels, widthMult),
-                Stages.scaleLayers(layers, depthMult));
+                Stages.scaleChannels(inChannels, widthMultiplier),
+                Stages.scaleChannels(outChannels, widthMultiplier),
+                Stages.scaleLayers(layers, depthMultiplier));
     }
 }

@@ -1,5 +1,7 @@
 package org.visionzoo.efficientnet;
 
+import org.visionzoo.core.Checks;
+
 import java.util.List;
 
 /**
@@ -78,9 +80,7 @@ public record Scaling(double width, double depth, int resolution, double dropout
         if (resolution < 1) {
             throw new IllegalArgumentException("resolution must be >= 1, got " + resolution);
         }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-        }
+        Checks.probability("dropout", dropout);
     }
 
     /**

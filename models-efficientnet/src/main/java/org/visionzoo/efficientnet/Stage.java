@@ -58,13 +58,13 @@ public sealed interface Stage permits MBConvStage, FusedMBConvStage {
     /**
      * Returns this row with the compound-scaling multipliers applied.
      *
-     * @param widthMult the width multiplier, {@code > 0}
-     * @param depthMult the depth multiplier, {@code > 0}
+     * @param widthMultiplier the width multiplier, {@code > 0}
+     * @param depthMultiplier the depth multiplier, {@code > 0}
      * @return the scaled row
      * @throws IllegalArgumentException if a multiplier is not positive and finite, or the scaled
      *     row would have more than 2^20 channels or layers
      */
-    Stage scale(double widthMult, double depthMult);
+    Stage scale(double widthMultiplier, double depthMultiplier);
 
     /**
      * torchvision's {@code adjust_channels(inChannels, expandRatio)}: the hidden width of a block

@@ -1,5 +1,6 @@
 package org.visionzoo.efficientnet;
 
+import org.visionzoo.core.Checks;
 import org.visionzoo.core.nn.Layers;
 
 /** Validation and torchvision's scaling rules, shared by the {@link Stage} rows. */
@@ -11,34 +12,34 @@ final class Stages {
     private Stages() {}
 
     /**
-     * torchvision's {@code adjust_channels}: {@code makeDivisible(channels * widthMult, 8)}.
+     * torchvision's {@code adjust_channels}: {@code makeDivisible(channels * widthMultiplier, 8)}.
      *
      * @param channels unscaled channels
-     * @param widthMult the width multiplier
+     * @param widthMultiplier the width multiplier
      * @return the scaled channels
      */
-    static int scaleChannels(int channels, double widthMult) {
-        double scaled = channels * widthMult;
+    static int scaleChannels(int channels, double widthMultiplier) {
+        double scaled = channels * widthMultiplier;
         if (scaled > MAX) {
             throw new IllegalArgumentException(
-                    "widthMult " + widthMult + " makes " + channels + " channels " + (long) scaled
+                    "widthMultiplier " + widthMultiplier + " makes " + channels + " channels " + (long) scaled
                             + ", more than " + MAX);
         }
         return Layers.makeDivisible(scaled, 8);
     }
 
     /**
-     * torchvision's {@code adjust_depth}: {@code ceil(layers * depthMult)}.
+     * torchvision's {@code adjust_depth}: {@code ceil(layers * depthMultiplier)}.
      *
      * @param layers unscaled number of blocks
-     * @param depthMult the depth multiplier
+     * @param depthMultiplier the depth multiplier
      * @return the scaled number of blocks
      */
-    static int scaleLayers(int layers, double depthMult) {
-        double scaled = Math.ceil(layers * depthMult);
+    static int scaleLayers(int layers, double depthMultiplier) {
+        double scaled = Math.ceil(layers * depthMultiplier);
         if (scaled > MAX) {
             throw new IllegalArgumentException(
-                    "depthMult " + depthMult + " makes " + layers + " layers " + (long) scaled
+                    "depthMultiplier " + depthMultiplier + " makes " + layers + " layers " + (long) scaled
                             + ", more than " + MAX);
         }
         return (int) scaled;
@@ -58,12 +59,8 @@ final class Stages {
         if (!(expandRatio > 0) || Double.isInfinite(expandRatio)) {
             throw new IllegalArgumentException("expandRatio must be > 0 and finite, got " + expandRatio);
         }
-        if (kernel < 1 || kernel % 2 == 0) {
-            throw new IllegalArgumentException("kernel must be odd and >= 1, got " + kernel);
-        }
-        if (stride != 1 && stride != 2) {
-            throw new IllegalArgumentException("stride must be 1 or 2, got " + stride);
-        }
+        Checks.oddKernel("kernel", kernel);
+        Checks.stride("stride", stride);
         if (inChannels < 1) {
             throw new IllegalArgumentException("inChannels must be >= 1, got " + inChannels);
         }

@@ -8,8 +8,8 @@
  * coefficients, and one builder that takes any of both.
  *
  * <pre>{@code
- * EfficientNet b0 = EfficientNet.efficientnet_b0();
- * EfficientNet custom = EfficientNet.builder().widthMult(1.1).depthMult(1.2).dropout(0.3)
+ * EfficientNet b0 = EfficientNetVariant.EFFICIENTNET_B0.builder().build();
+ * EfficientNet custom = EfficientNet.builder().widthMultiplier(1.1).depthMultiplier(1.2).dropout(0.3)
  *         .stochasticDepth(0.2).numClasses(10).build();
  * EfficientNet v2s = EfficientNetVariant.EFFICIENTNET_V2_S.builder().numClasses(10).build();
  * }</pre>

@@ -27,11 +27,11 @@ class EfficientNetBuilderTest {
     @Test
     void settersRejectBadValuesNamingFieldAndValue() {
         EfficientNet.Builder b = EfficientNet.builder();
-        assertThatThrownBy(() -> b.widthMult(0)).hasMessage("widthMult must be > 0 and finite, got 0.0");
-        assertThatThrownBy(() -> b.widthMult(Double.NaN)).hasMessage("widthMult must be > 0 and finite, got NaN");
-        assertThatThrownBy(() -> b.depthMult(-1)).hasMessage("depthMult must be > 0 and finite, got -1.0");
-        assertThatThrownBy(() -> b.depthMult(Double.POSITIVE_INFINITY))
-                .hasMessage("depthMult must be > 0 and finite, got Infinity");
+        assertThatThrownBy(() -> b.widthMultiplier(0)).hasMessage("widthMultiplier must be > 0 and finite, got 0.0");
+        assertThatThrownBy(() -> b.widthMultiplier(Double.NaN)).hasMessage("widthMultiplier must be > 0 and finite, got NaN");
+        assertThatThrownBy(() -> b.depthMultiplier(-1)).hasMessage("depthMultiplier must be > 0 and finite, got -1.0");
+        assertThatThrownBy(() -> b.depthMultiplier(Double.POSITIVE_INFINITY))
+                .hasMessage("depthMultiplier must be > 0 and finite, got Infinity");
         assertThatThrownBy(() -> b.dropout(1)).hasMessage("dropout must be in [0, 1), got 1.0");
         assertThatThrownBy(() -> b.dropout(-0.1)).hasMessage("dropout must be in [0, 1), got -0.1");
         assertThatThrownBy(() -> b.stochasticDepth(1.5)).hasMessage("stochasticDepth must be in [0, 1], got 1.5");
@@ -48,7 +48,7 @@ class EfficientNetBuilderTest {
                 .hasMessage("stages[1] must not be null");
         assertThatThrownBy(() -> b.scaling(null)).isInstanceOf(NullPointerException.class).hasMessage("scaling");
         // a failed setter leaves the builder as it was
-        assertThat(b.build().config()).isEqualTo(EfficientNet.efficientnet_b0().config());
+        assertThat(b.build().config()).isEqualTo(EfficientNetVariant.EFFICIENTNET_B0.builder().build().config());
     }
 
     @Test
@@ -59,10 +59,10 @@ class EfficientNetBuilderTest {
         assertThatThrownBy(() -> new FusedMBConvStage(6, 3, 1, 0, 8, 1)).hasMessage("inChannels must be >= 1, got 0");
         assertThatThrownBy(() -> new FusedMBConvStage(6, 3, 1, 8, -2, 1)).hasMessage("outChannels must be >= 1, got -2");
         assertThatThrownBy(() -> new FusedMBConvStage(6, 3, 1, 8, 8, 0)).hasMessage("layers must be >= 1, got 0");
-        assertThatThrownBy(() -> new MBConvStage(6, 3, 1, 8, 8, 1).scale(0, 1)).hasMessage("widthMult must be > 0 and finite, got 0.0");
-        assertThatThrownBy(() -> new MBConvStage(6, 3, 1, 8, 8, 1).scale(1, -1)).hasMessage("depthMult must be > 0 and finite, got -1.0");
+        assertThatThrownBy(() -> new MBConvStage(6, 3, 1, 8, 8, 1).scale(0, 1)).hasMessage("widthMultiplier must be > 0 and finite, got 0.0");
+        assertThatThrownBy(() -> new MBConvStage(6, 3, 1, 8, 8, 1).scale(1, -1)).hasMessage("depthMultiplier must be > 0 and finite, got -1.0");
         assertThatThrownBy(() -> new MBConvStage(6, 3, 1, 8, 8, 1).scale(1e9, 1))
-                .hasMessage("widthMult 1.0E9 makes 8 channels 8000000000, more than 1048576");
+                .hasMessage("widthMultiplier 1.0E9 makes 8 channels 8000000000, more than 1048576");
     }
 
     @Test
@@ -122,14 +122,14 @@ class EfficientNetBuilderTest {
         assertThatThrownBy(() -> EfficientNet.builder().stages(new FusedMBConvStage(1, 3, 1, 20, 20, 1), new MBConvStage(6, 3, 2, 20, 32, 1)).build())
                 .hasMessage("stages[1].inChannels (24) must equal stages[0].outChannels (20)");
         // 16 * 1.3 rounds to 24, 24 * 1.3 to 32
-        assertThatThrownBy(() -> EfficientNet.builder().stages(new FusedMBConvStage(1, 3, 1, 16, 16, 1), new MBConvStage(6, 3, 2, 24, 32, 1)).widthMult(1.3).build())
-                .hasMessage("stages[1].inChannels (32) must equal stages[0].outChannels (24) after scaling by widthMult 1.3");
+        assertThatThrownBy(() -> EfficientNet.builder().stages(new FusedMBConvStage(1, 3, 1, 16, 16, 1), new MBConvStage(6, 3, 2, 24, 32, 1)).widthMultiplier(1.3).build())
+                .hasMessage("stages[1].inChannels (32) must equal stages[0].outChannels (24) after scaling by widthMultiplier 1.3");
     }
 
     @Test
     void theBriefsBuilderChainBuildsB2sArchitecture() {
-        EfficientNet built = EfficientNet.builder().widthMult(1.1).depthMult(1.2).dropout(0.3).stochasticDepth(0.2).numClasses(10).build();
-        assertThat(built.config()).isEqualTo(EfficientNet.efficientnet_b2(10).config());
+        EfficientNet built = EfficientNet.builder().widthMultiplier(1.1).depthMultiplier(1.2).dropout(0.3).stochasticDepth(0.2).numClasses(10).build();
+        assertThat(built.config()).isEqualTo(EfficientNetVariant.EFFICIENTNET_B2.builder().numClasses(10).build().config());
         assertThat(built.numClasses()).isEqualTo(10);
         assertThat(EfficientNet.builder().scaling(Scaling.B2).numClasses(10).build().config()).isEqualTo(built.config());
         // the same with any table: a two-row network
@@ -161,7 +161,7 @@ class EfficientNetBuilderTest {
 
     @Test
     void configIsImmutableAndToBuilderRoundTrips() {
-        EfficientNet d = EfficientNet.efficientnet_v2_s(10);
+        EfficientNet d = EfficientNetVariant.EFFICIENTNET_V2_S.builder().numClasses(10).build();
         assertThat(d.toBuilder().build().config()).isEqualTo(d.config());
         assertThat(d.config().lastChannels()).isEqualTo(OptionalInt.of(1280));
         assertThat(d.toBuilder().defaultLastChannels().build().featureDim()).isEqualTo(4 * 256);
@@ -208,7 +208,7 @@ class EfficientNetBuilderTest {
 
     @Test
     void blocksAreMBConvWithSqueezeExcitationOrFusedMBConvAsTorchvision() {
-        EfficientNet v2s = EfficientNet.efficientnet_v2_s();
+        EfficientNet v2s = EfficientNetVariant.EFFICIENTNET_V2_S.builder().build();
         NamedBlock features = (NamedBlock) v2s.child("features");
         assertThat(names(features)).containsExactly("0", "1", "2", "3", "4", "5", "6", "7");
         // stage 1: Fused-MBConv1 24 -> 24, two residual blocks; stage 2: Fused-MBConv4, 24 -> 48
@@ -226,7 +226,7 @@ class EfficientNetBuilderTest {
         assertThat(c.squeeze()).isEqualTo(new InvertedResidual.Squeeze(16, org.visionzoo.core.nn.Activation.SILU, org.visionzoo.core.nn.Activation.SIGMOID));
         assertThat(c.layout()).isEqualTo(InvertedResidual.Layout.BLOCK);
         // B0's first block: no expansion (ratio 1), squeeze max(1, 32 // 4) = 8
-        InvertedResidual b0First = (InvertedResidual) ((NamedBlock) ((NamedBlock) EfficientNet.efficientnet_b0().child("features")).child("1")).child("0");
+        InvertedResidual b0First = (InvertedResidual) ((NamedBlock) ((NamedBlock) EfficientNetVariant.EFFICIENTNET_B0.builder().build().child("features")).child("1")).child("0");
         assertThat(b0First.config().expandedChannels()).isEqualTo(32);
         assertThat(b0First.config().squeeze().channels()).isEqualTo(8);
         assertThat(names(b0First.child("block"))).containsExactly("0", "1", "2");

@@ -78,7 +78,7 @@ class EfficientNetVariantsTest {
     void oddSizesAndSeventeenClassesGiveTheRightShape(EfficientNetVariant variant) {
         Shape shape = new Shape(2, 3, 37, 51);
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier model = variant.create(17);
+            ImageClassifier model = variant.builder().numClasses(17).build();
             model.initialize(manager, 32);
             NDArray x = manager.randomNormal(shape);
             NDArray logits = Inference.logits(model, x);
@@ -92,7 +92,7 @@ class EfficientNetVariantsTest {
     @Test
     void grayscaleAndTinyInputsWork() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier model = EfficientNetVariant.EFFICIENTNET_V2_S.create(17, 1);
+            ImageClassifier model = EfficientNetVariant.EFFICIENTNET_V2_S.builder().numClasses(17).inChannels(1).build();
             model.initialize(manager, 28);
             assertThat(Inference.logits(model, manager.randomNormal(new Shape(2, 1, 28, 28))).getShape()).isEqualTo(new Shape(2, 17));
             // every stride-2 layer pads: a 1x1 image stays 1x1 down to the classifier
@@ -223,7 +223,7 @@ class EfficientNetVariantsTest {
     @Test
     void evaluationMemoryStaysFlatOverManyPasses() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier model = EfficientNet.efficientnet_b0(10);
+            ImageClassifier model = EfficientNetVariant.EFFICIENTNET_B0.builder().numClasses(10).build();
             model.initialize(manager, 64);
             NDArray x = manager.randomNormal(new Shape(4, 3, 64, 64));
             ModelChecks.assertEvaluationMemoryFlat(model, x, 2, 8, 200 * 1024);

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
+import org.visionzoo.core.model.ClassifierBuilder;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ConvNormActivation;
@@ -42,7 +43,7 @@ import java.util.List;
  * numClasses)}.
  *
  * <pre>{@code
- * MobileNetV1 v1 = MobileNetV1.mobilenet_v1();                                  // 4,231,976 parameters
+ * MobileNetV1 v1 = MobileNetVariant.MOBILENET_V1.builder().build();                                  // 4,231,976 parameters
  * MobileNetV1 half = MobileNetV1.builder().widthMultiplier(0.5).numClasses(10).build();
  * MobileNetV1 small = MobileNetV1.builder().widthMultiplier(0.75).imageSize(160).build();
  * }</pre>
@@ -64,9 +65,7 @@ public final class MobileNetV1 extends ImageClassifier {
          * @throws IllegalArgumentException on an out-of-range value, naming the field
          */
         public Row {
-            if (stride != 1 && stride != 2) {
-                throw new IllegalArgumentException("stride must be 1 or 2, got " + stride);
-            }
+            Checks.stride("stride", stride);
             Checks.atLeast("out", out, 1);
         }
     }
@@ -145,12 +144,12 @@ public final class MobileNetV1 extends ImageClassifier {
         this.config = config;
         Sequential features = new Sequential();
         int in = config.channels(STEM_CHANNELS);
-        features.add(new ConvNormActivation(in, 3, 2, 1, Activation.RELU));
+        features.add(ConvNormActivation.builder(in, 3).stride(2).build());
         for (Row row : ROWS) {
             int out = config.channels(row.out());
             features.add(new Sequential()
-                    .add(new ConvNormActivation(in, 3, row.stride(), in, Activation.RELU))
-                    .add(new ConvNormActivation(out, 1, 1, 1, Activation.RELU)));
+                    .add(ConvNormActivation.builder(in, 3).stride(row.stride()).groups(in).build())
+                    .add(ConvNormActivation.builder(out, 1).build()));
             in = out;
         }
         add("features", features);
@@ -196,74 +195,30 @@ public final class MobileNetV1 extends ImageClassifier {
     }
 
     /**
-     * 1.0 MobileNet-224: 4,231,976 parameters, 569M multiply-adds.
-     *
-     * @return the model
-     */
-    public static MobileNetV1 mobilenet_v1() {
-        return mobilenet_v1(1000);
-    }
-
-    /**
-     * 1.0 MobileNet-224 for a number of classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static MobileNetV1 mobilenet_v1(int numClasses) {
-        return builder().numClasses(numClasses).build();
-    }
-
-    /**
-     * 0.75 MobileNet-224 (the paper's 2.6M parameters, 325M multiply-adds).
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static MobileNetV1 mobilenet_v1_075(int numClasses) {
-        return builder().widthMultiplier(0.75).numClasses(numClasses).build();
-    }
-
-    /**
-     * 0.5 MobileNet-224 (the paper's 1.3M parameters, 149M multiply-adds).
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static MobileNetV1 mobilenet_v1_050(int numClasses) {
-        return builder().widthMultiplier(0.5).numClasses(numClasses).build();
-    }
-
-    /**
-     * 0.25 MobileNet-224 (the paper's 0.5M parameters, 41M multiply-adds).
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static MobileNetV1 mobilenet_v1_025(int numClasses) {
-        return builder().widthMultiplier(0.25).numClasses(numClasses).build();
-    }
-
-    /**
      * Builds a {@link MobileNetV1}; every setter validates its own field. Defaults: width 1.0,
      * input 224, no dropout, 1000 classes, 3 input channels.
      */
-    public static final class Builder {
+    public static final class Builder extends ClassifierBuilder<Builder> {
 
         private double widthMultiplier = 1.0;
         private int imageSize = BASE_IMAGE_SIZE;
-        private double dropout;
-        private int numClasses = 1000;
-        private int inChannels = 3;
 
-        Builder() {}
+        Builder() {
+            super(1000, 0);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         Builder(Config c) {
+            this();
             widthMultiplier = c.widthMultiplier();
             imageSize = c.imageSize();
-            dropout = c.dropout();
-            numClasses = c.numClasses();
-            inChannels = c.inChannels();
+            dropout(c.dropout());
+            numClasses(c.numClasses());
+            inChannels(c.inChannels());
         }
 
         /**
@@ -308,48 +263,12 @@ public final class MobileNetV1 extends ImageClassifier {
         }
 
         /**
-         * Sets the dropout probability before the linear layer (default 0: the paper uses none).
-         *
-         * @param dropout in [0, 1)
-         * @return this
-         * @throws IllegalArgumentException if {@code dropout} is outside [0, 1)
-         */
-        public Builder dropout(double dropout) {
-            this.dropout = MobileNets.dropout(dropout);
-            return this;
-        }
-
-        /**
-         * Sets the number of classes (default 1000).
-         *
-         * @param numClasses {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code numClasses < 1}
-         */
-        public Builder numClasses(int numClasses) {
-            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
-            return this;
-        }
-
-        /**
-         * Sets the input channels of the stem convolution (default 3; 1 for grayscale data).
-         *
-         * @param inChannels {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code inChannels < 1}
-         */
-        public Builder inChannels(int inChannels) {
-            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
-            return this;
-        }
-
-        /**
          * Builds the model.
          *
          * @return a new, uninitialised model
          */
         public MobileNetV1 build() {
-            return new MobileNetV1(new Config(widthMultiplier, imageSize, dropout, numClasses, inChannels));
+            return new MobileNetV1(new Config(widthMultiplier, imageSize, dropout(), numClasses(), inChannels()));
         }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
+import org.visionzoo.core.model.ClassifierBuilder;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
@@ -39,7 +40,7 @@ import java.util.Objects;
  * {@code (N, numClasses)}.
  *
  * <pre>{@code
- * MobileNetV2 v2 = MobileNetV2.mobilenet_v2();                          // 3,504,872 parameters
+ * MobileNetV2 v2 = MobileNetVariant.MOBILENET_V2.builder().build();                          // 3,504,872 parameters
  * MobileNetV2 slim = MobileNetV2.builder().widthMultiplier(0.5).numClasses(10).build();
  * }</pre>
  */
@@ -67,9 +68,7 @@ public final class MobileNetV2 extends ImageClassifier {
             Checks.atLeast("t", t, 1);
             Checks.atLeast("c", c, 1);
             Checks.atLeast("n", n, 1);
-            if (s != 1 && s != 2) {
-                throw new IllegalArgumentException("s must be 1 or 2, got " + s);
-            }
+            Checks.stride("s", s);
         }
     }
 
@@ -153,13 +152,13 @@ public final class MobileNetV2 extends ImageClassifier {
         super("classifier", config.inChannels(), config.lastChannel(), config.numClasses());
         this.config = config;
         Sequential features = new Sequential();
-        features.add(new ConvNormActivation(config.stemChannels(), 3, 2, 1, Activation.RELU6));
+        features.add(ConvNormActivation.builder(config.stemChannels(), 3)
+                .stride(2).activation(Activation.RELU6).build());
         List<InvertedResidual.Config> blocks = config.blocks();
         for (InvertedResidual.Config block : blocks) {
             features.add(new InvertedResidual(block));
         }
-        features.add(new ConvNormActivation(
-                config.lastChannel(), 1, 1, 1, 1, new BatchNorm2d(), Activation.RELU6));
+        features.add(ConvNormActivation.builder(config.lastChannel(), 1).activation(Activation.RELU6).build());
         add("features", features);
         addHead();
     }
@@ -203,47 +202,33 @@ public final class MobileNetV2 extends ImageClassifier {
     }
 
     /**
-     * torchvision's {@code mobilenet_v2}: 3,504,872 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static MobileNetV2 mobilenet_v2() {
-        return mobilenet_v2(1000);
-    }
-
-    /**
-     * torchvision's {@code mobilenet_v2} for a number of classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static MobileNetV2 mobilenet_v2(int numClasses) {
-        return builder().numClasses(numClasses).build();
-    }
-
-    /**
      * Builds a {@link MobileNetV2}; every setter validates its own field. Defaults are
      * torchvision's: the paper's rows, width 1.0, rounding to multiples of 8, dropout 0.2, 1000
      * classes, 3 input channels.
      */
-    public static final class Builder {
+    public static final class Builder extends ClassifierBuilder<Builder> {
 
         private List<Row> rows = ROWS;
         private double widthMultiplier = 1.0;
         private int roundNearest = 8;
-        private double dropout = 0.2;
-        private int numClasses = 1000;
-        private int inChannels = 3;
 
-        Builder() {}
+        Builder() {
+            super(1000, 0.2);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         Builder(Config c) {
+            this();
             rows = c.rows();
             widthMultiplier = c.widthMultiplier();
             roundNearest = c.roundNearest();
-            dropout = c.dropout();
-            numClasses = c.numClasses();
-            inChannels = c.inChannels();
+            dropout(c.dropout());
+            numClasses(c.numClasses());
+            inChannels(c.inChannels());
         }
 
         /**
@@ -289,42 +274,6 @@ public final class MobileNetV2 extends ImageClassifier {
         }
 
         /**
-         * Sets the dropout probability before the classifier's linear layer (default 0.2).
-         *
-         * @param dropout in [0, 1)
-         * @return this
-         * @throws IllegalArgumentException if {@code dropout} is outside [0, 1)
-         */
-        public Builder dropout(double dropout) {
-            this.dropout = MobileNets.dropout(dropout);
-            return this;
-        }
-
-        /**
-         * Sets the number of classes (default 1000).
-         *
-         * @param numClasses {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code numClasses < 1}
-         */
-        public Builder numClasses(int numClasses) {
-            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
-            return this;
-        }
-
-        /**
-         * Sets the input channels of the stem convolution (default 3; 1 for grayscale data).
-         *
-         * @param inChannels {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code inChannels < 1}
-         */
-        public Builder inChannels(int inChannels) {
-            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
-            return this;
-        }
-
-        /**
          * Builds the model.
          *
          * @return a new, uninitialised model
@@ -332,7 +281,7 @@ public final class MobileNetV2 extends ImageClassifier {
         public MobileNetV2 build() {
             Objects.requireNonNull(rows, "rows");
             return new MobileNetV2(
-                    new Config(rows, widthMultiplier, roundNearest, dropout, numClasses, inChannels));
+                    new Config(rows, widthMultiplier, roundNearest, dropout(), numClasses(), inChannels()));
         }
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
+import org.visionzoo.core.model.ClassifierBuilder;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
@@ -47,7 +48,7 @@ import java.util.Objects;
  * numClasses)}.
  *
  * <pre>{@code
- * MobileNetV3 large = MobileNetV3.mobilenet_v3_large();                 // 5,483,032 parameters
+ * MobileNetV3 large = MobileNetVariant.MOBILENET_V3_LARGE.builder().build();                 // 5,483,032 parameters
  * MobileNetV3 small = MobileNetV3.builder().small().widthMultiplier(0.75).dropout(0.2).numClasses(10).build();
  * }</pre>
  */
@@ -83,15 +84,11 @@ public final class MobileNetV3 extends ImageClassifier {
          * @throws IllegalArgumentException on an out-of-range value, naming the field
          */
         public Row {
-            if (kernel < 1 || kernel % 2 == 0) {
-                throw new IllegalArgumentException("kernel must be odd and >= 1, got " + kernel);
-            }
+            Checks.oddKernel("kernel", kernel);
             Checks.atLeast("expanded", expanded, 1);
             Checks.atLeast("out", out, 1);
             Objects.requireNonNull(activation, "activation");
-            if (stride != 1 && stride != 2) {
-                throw new IllegalArgumentException("stride must be 1 or 2, got " + stride);
-            }
+            Checks.stride("stride", stride);
             Checks.atLeast("dilation", dilation, 1);
         }
     }
@@ -246,12 +243,13 @@ public final class MobileNetV3 extends ImageClassifier {
         super("classifier", config.inChannels(), config.lastConvChannels(), config.numClasses());
         this.config = config;
         Sequential features = new Sequential();
-        features.add(new ConvNormActivation(config.stemChannels(), 3, 2, 1, 1, norm(), Activation.HARD_SWISH));
+        features.add(ConvNormActivation.builder(config.stemChannels(), 3)
+                .stride(2).norm(norm()).activation(Activation.HARD_SWISH).build());
         for (InvertedResidual.Config block : config.blocks()) {
             features.add(new InvertedResidual(block));
         }
-        features.add(new ConvNormActivation(
-                config.lastConvChannels(), 1, 1, 1, 1, norm(), Activation.HARD_SWISH));
+        features.add(ConvNormActivation.builder(config.lastConvChannels(), 1)
+                .norm(norm()).activation(Activation.HARD_SWISH).build());
         add("features", features);
         addHead();
     }
@@ -304,68 +302,35 @@ public final class MobileNetV3 extends ImageClassifier {
     }
 
     /**
-     * torchvision's {@code mobilenet_v3_large}: 5,483,032 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static MobileNetV3 mobilenet_v3_large() {
-        return mobilenet_v3_large(1000);
-    }
-
-    /**
-     * torchvision's {@code mobilenet_v3_large} for a number of classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static MobileNetV3 mobilenet_v3_large(int numClasses) {
-        return builder().large().numClasses(numClasses).build();
-    }
-
-    /**
-     * torchvision's {@code mobilenet_v3_small}: 2,542,856 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static MobileNetV3 mobilenet_v3_small() {
-        return mobilenet_v3_small(1000);
-    }
-
-    /**
-     * torchvision's {@code mobilenet_v3_small} for a number of classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static MobileNetV3 mobilenet_v3_small(int numClasses) {
-        return builder().small().numClasses(numClasses).build();
-    }
-
-    /**
      * Builds a {@link MobileNetV3}; every setter validates its own field. Defaults are
      * torchvision's: Large, width 1.0, no reduced tail, no dilation, dropout 0.2, 1000 classes, 3
      * input channels.
      */
-    public static final class Builder {
+    public static final class Builder extends ClassifierBuilder<Builder> {
 
         private Arch arch = Arch.LARGE;
         private double widthMultiplier = 1.0;
         private boolean reducedTail;
         private boolean dilated;
-        private double dropout = 0.2;
-        private int numClasses = 1000;
-        private int inChannels = 3;
 
-        Builder() {}
+        Builder() {
+            super(1000, 0.2);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         Builder(Config c) {
+            this();
             arch = c.arch();
             widthMultiplier = c.widthMultiplier();
             reducedTail = c.reducedTail();
             dilated = c.dilated();
-            dropout = c.dropout();
-            numClasses = c.numClasses();
-            inChannels = c.inChannels();
+            dropout(c.dropout());
+            numClasses(c.numClasses());
+            inChannels(c.inChannels());
         }
 
         /**
@@ -452,49 +417,13 @@ public final class MobileNetV3 extends ImageClassifier {
         }
 
         /**
-         * Sets the dropout probability in the classifier (default 0.2).
-         *
-         * @param dropout in [0, 1)
-         * @return this
-         * @throws IllegalArgumentException if {@code dropout} is outside [0, 1)
-         */
-        public Builder dropout(double dropout) {
-            this.dropout = MobileNets.dropout(dropout);
-            return this;
-        }
-
-        /**
-         * Sets the number of classes (default 1000).
-         *
-         * @param numClasses {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code numClasses < 1}
-         */
-        public Builder numClasses(int numClasses) {
-            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
-            return this;
-        }
-
-        /**
-         * Sets the input channels of the stem convolution (default 3; 1 for grayscale data).
-         *
-         * @param inChannels {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code inChannels < 1}
-         */
-        public Builder inChannels(int inChannels) {
-            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
-            return this;
-        }
-
-        /**
          * Builds the model.
          *
          * @return a new, uninitialised model
          */
         public MobileNetV3 build() {
             return new MobileNetV3(
-                    new Config(arch, widthMultiplier, reducedTail, dilated, dropout, numClasses, inChannels));
+                    new Config(arch, widthMultiplier, reducedTail, dilated, dropout(), numClasses(), inChannels()));
         }
     }
 }

@@ -1,30 +1,30 @@
 package org.visionzoo.mobilenet;
 
-import org.visionzoo.core.model.ImageClassifier;
-import org.visionzoo.core.model.ModelFactory;
+import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ModelFamily;
 import org.visionzoo.core.model.ModelSpec;
 
+import java.util.function.Supplier;
+
 /**
- * Every registered model of the family, with its registry name (torchvision's for V2 and V3), the
- * parameter count at 1000 classes (torchvision's {@code num_params} for V2 and V3; for V1 the
- * paper's architecture counted as PyTorch counts) and the multiply-accumulates of one 224x224
- * image (convolutions and linear layers). Tests check both against the built models.
+ * Every registered MobileNet, one row each: the registry name (torchvision's for V2 and V3), the
+ * architecture (generation and settings), the parameter count at 1000 classes (torchvision's
+ * {@code num_params} for V2 and V3; for V1 the paper's architecture counted as PyTorch counts) and
+ * the multiply-accumulates of one 224x224 image. Tests check both against the built models.
+ *
+ * <pre>{@code
+ * ImageClassifier v3 = MobileNetVariant.MOBILENET_V3_LARGE.builder().numClasses(10).build();
+ * MobileNetV3 custom = MobileNetV3.builder().small().widthMultiplier(0.75).build();
+ * }</pre>
  */
 public enum MobileNetVariant {
-    MOBILENET_V1("mobilenet_v1", Family.V1, 4_231_976L, 568_740_352L,
-            (n, c) -> MobileNetV1.builder().numClasses(n).inChannels(c).build()),
-    MOBILENET_V1_075("mobilenet_v1_075", Family.V1, 2_585_560L, 325_400_448L,
-            (n, c) -> MobileNetV1.builder().widthMultiplier(0.75).numClasses(n).inChannels(c).build()),
-    MOBILENET_V1_050("mobilenet_v1_050", Family.V1, 1_331_592L, 149_497_088L,
-            (n, c) -> MobileNetV1.builder().widthMultiplier(0.5).numClasses(n).inChannels(c).build()),
-    MOBILENET_V1_025("mobilenet_v1_025", Family.V1, 470_072L, 41_030_272L,
-            (n, c) -> MobileNetV1.builder().widthMultiplier(0.25).numClasses(n).inChannels(c).build()),
-    MOBILENET_V2("mobilenet_v2", Family.V2, 3_504_872L, 300_774_272L,
-            (n, c) -> MobileNetV2.builder().numClasses(n).inChannels(c).build()),
-    MOBILENET_V3_SMALL("mobilenet_v3_small", Family.V3, 2_542_856L, 56_510_400L,
-            (n, c) -> MobileNetV3.builder().small().numClasses(n).inChannels(c).build()),
-    MOBILENET_V3_LARGE("mobilenet_v3_large", Family.V3, 5_483_032L, 216_589_760L,
-            (n, c) -> MobileNetV3.builder().large().numClasses(n).inChannels(c).build());
+    MOBILENET_V1("mobilenet_v1", Family.V1, 4_231_976L, 568_740_352L, MobileNetV1::builder),
+    MOBILENET_V1_075("mobilenet_v1_075", Family.V1, 2_585_560L, 325_400_448L, () -> MobileNetV1.builder().widthMultiplier(0.75)),
+    MOBILENET_V1_050("mobilenet_v1_050", Family.V1, 1_331_592L, 149_497_088L, () -> MobileNetV1.builder().widthMultiplier(0.5)),
+    MOBILENET_V1_025("mobilenet_v1_025", Family.V1, 470_072L, 41_030_272L, () -> MobileNetV1.builder().widthMultiplier(0.25)),
+    MOBILENET_V2("mobilenet_v2", Family.V2, 3_504_872L, 300_774_272L, MobileNetV2::builder),
+    MOBILENET_V3_SMALL("mobilenet_v3_small", Family.V3, 2_542_856L, 56_510_400L, () -> MobileNetV3.builder().small()),
+    MOBILENET_V3_LARGE("mobilenet_v3_large", Family.V3, 5_483_032L, 216_589_760L, () -> MobileNetV3.builder().large());
 
     /** The generations, with their paper. */
     public enum Family {
@@ -37,12 +37,10 @@ public enum MobileNetVariant {
         /** MobileNetV3. */
         V3("MobileNetV3", "Howard et al., Searching for MobileNetV3, ICCV 2019, arXiv:1905.02244");
 
-        private final String label;
-        private final String paper;
+        private final ModelFamily family;
 
         Family(String label, String paper) {
-            this.label = label;
-            this.paper = paper;
+            this.family = new ModelFamily(label, IMAGE_SIZE, 1000, paper);
         }
 
         /**
@@ -51,7 +49,7 @@ public enum MobileNetVariant {
          * @return the label
          */
         public String label() {
-            return label;
+            return family.label();
         }
     }
 
@@ -62,14 +60,15 @@ public enum MobileNetVariant {
     private final Family family;
     private final long params;
     private final long macs;
-    private final ModelFactory factory;
+    private final Supplier<? extends ClassifierBuilder<?>> preset;
 
-    MobileNetVariant(String modelName, Family family, long params, long macs, ModelFactory factory) {
+    MobileNetVariant(
+            String modelName, Family family, long params, long macs, Supplier<? extends ClassifierBuilder<?>> preset) {
         this.modelName = modelName;
         this.family = family;
         this.params = params;
         this.macs = macs;
-        this.factory = factory;
+        this.preset = preset;
     }
 
     /**
@@ -91,24 +90,14 @@ public enum MobileNetVariant {
     }
 
     /**
-     * Builds the model for 3-channel input.
+     * Returns a new builder with this variant's architecture, 1000 classes and 3 input channels:
+     * a {@link MobileNetV1.Builder}, {@link MobileNetV2.Builder} or {@link MobileNetV3.Builder}
+     * after the {@linkplain #family() generation}.
      *
-     * @param numClasses number of classes
-     * @return a new, uninitialised model
+     * @return the builder
      */
-    public ImageClassifier create(int numClasses) {
-        return factory.create(numClasses, 3);
-    }
-
-    /**
-     * Builds the model for another number of input channels (1 for grayscale images).
-     *
-     * @param numClasses number of classes
-     * @param inChannels input channels
-     * @return a new, uninitialised model
-     */
-    public ImageClassifier create(int numClasses, int inChannels) {
-        return factory.create(numClasses, inChannels);
+    public ClassifierBuilder<?> builder() {
+        return preset.get();
     }
 
     /**
@@ -117,6 +106,6 @@ public enum MobileNetVariant {
      * @return the entry
      */
     public ModelSpec spec() {
-        return new ModelSpec(modelName, family.label, IMAGE_SIZE, 1000, 3, params, macs, family.paper, factory);
+        return family.family.spec(modelName, params, macs, preset);
     }
 }

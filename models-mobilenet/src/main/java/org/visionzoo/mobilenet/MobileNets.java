@@ -46,10 +46,4 @@ final class MobileNets {
         return widthMultiplier;
     }
 
-    static double dropout(double dropout) {
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-        }
-        return dropout;
-    }
 }

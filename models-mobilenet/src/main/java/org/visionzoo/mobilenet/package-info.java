@@ -8,7 +8,7 @@
  *
  * <pre>{@code
  * MobileNetV1 v1 = MobileNetV1.builder().widthMultiplier(0.5).numClasses(10).build();
- * MobileNetV2 v2 = MobileNetV2.mobilenet_v2();
+ * MobileNetV2 v2 = MobileNetV2.builder().build();
  * MobileNetV3 v3 = MobileNetV3.builder().large().widthMultiplier(1.0).dropout(0.2).build();
  * ImageClassifier byName = Models.create("mobilenet_v3_small", 10);
  * }</pre>

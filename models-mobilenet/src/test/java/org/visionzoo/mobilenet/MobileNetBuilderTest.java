@@ -79,16 +79,16 @@ class MobileNetBuilderTest {
         assertThat(v1.numClasses()).isEqualTo(10);
         assertThat(v1.featureDim()).isEqualTo(512);
         MobileNetV3 v3 = MobileNetV3.builder().large().widthMultiplier(1.0).dropout(0.2).numClasses(1000).build();
-        assertThat(v3.config()).isEqualTo(MobileNetV3.mobilenet_v3_large().config());
+        assertThat(v3.config()).isEqualTo(MobileNetV3.builder().large().build().config());
         assertThat(MobileNetV2.builder().widthMultiplier(1.0).roundNearest(8).dropout(0.2).build().config())
-                .isEqualTo(MobileNetV2.mobilenet_v2().config());
+                .isEqualTo(MobileNetV2.builder().build().config());
     }
 
     @Test
     void v1WidthAndResolutionMultipliers() {
-        assertThat(MobileNetV1.mobilenet_v1_075(1000).config().channels(32)).isEqualTo(24);
-        assertThat(MobileNetV1.mobilenet_v1_025(1000).featureDim()).isEqualTo(256);
-        assertThat(MobileNetV1.mobilenet_v1_050(1000).featureDim()).isEqualTo(512);
+        assertThat(MobileNetV1.builder().widthMultiplier(0.75).numClasses(1000).build().config().channels(32)).isEqualTo(24);
+        assertThat(MobileNetV1.builder().widthMultiplier(0.25).numClasses(1000).build().featureDim()).isEqualTo(256);
+        assertThat(MobileNetV1.builder().widthMultiplier(0.5).numClasses(1000).build().featureDim()).isEqualTo(512);
         // TF-slim's rule: floor(alpha * C), at least 8
         assertThat(MobileNetV1.builder().widthMultiplier(0.1).build().config().channels(32)).isEqualTo(8);
         assertThat(MobileNetV1.builder().widthMultiplier(0.3).build().config().channels(64)).isEqualTo(19);
@@ -115,7 +115,7 @@ class MobileNetBuilderTest {
         assertThat(wide.lastChannel()).isEqualTo(1792);
         assertThat(MobileNetV2.builder().widthMultiplier(0.35).roundNearest(1).build().config().stemChannels()).isEqualTo(11);
 
-        List<InvertedResidual.Config> full = MobileNetV2.mobilenet_v2().config().blocks();
+        List<InvertedResidual.Config> full = MobileNetV2.builder().build().config().blocks();
         assertThat(full.get(0).expandedChannels()).isEqualTo(32); // t = 1: no expansion
         assertThat(full.get(1).expandedChannels()).isEqualTo(96);
         assertThat(full.get(1).stride()).isEqualTo(2);
@@ -130,7 +130,7 @@ class MobileNetBuilderTest {
 
     @Test
     void v3TablesSqueezeChannelsAndTailOptionsFollowTorchvision() {
-        MobileNetV3.Config large = MobileNetV3.mobilenet_v3_large().config();
+        MobileNetV3.Config large = MobileNetV3.builder().large().build().config();
         List<InvertedResidual.Config> blocks = large.blocks();
         assertThat(blocks).hasSize(15);
         assertThat(large.stemChannels()).isEqualTo(16);
@@ -143,7 +143,7 @@ class MobileNetBuilderTest {
         assertThat(blocks).allMatch(b -> b.bnEps() == 0.001f && b.bnMomentum() == 0.01f && b.layout() == InvertedResidual.Layout.BLOCK);
         assertThat(blocks.get(6).activation()).isEqualTo(Activation.HARD_SWISH);
 
-        MobileNetV3.Config small = MobileNetV3.mobilenet_v3_small().config();
+        MobileNetV3.Config small = MobileNetV3.builder().small().build().config();
         assertThat(small.blocks()).hasSize(11);
         assertThat(small.lastConvChannels()).isEqualTo(576);
         assertThat(small.lastChannel()).isEqualTo(1024);
@@ -159,23 +159,23 @@ class MobileNetBuilderTest {
         MobileNetV3.Config wide = MobileNetV3.builder().widthMultiplier(0.75).build().config();
         assertThat(wide.lastChannel()).isEqualTo(960);   // torchvision scales last_channel too
         assertThat(wide.lastConvChannels()).isEqualTo(720);
-        MobileNetV3 m = MobileNetV3.mobilenet_v3_small(10);
+        MobileNetV3 m = MobileNetV3.builder().small().numClasses(10).build();
         assertThat(m.toBuilder().build().config()).isEqualTo(m.config());
         assertThat(m.toBuilder().large().build().config().arch()).isEqualTo(MobileNetV3.Arch.LARGE);
     }
 
     @Test
     void childrenCarryTorchvisionModuleNames() {
-        MobileNetV2 v2 = MobileNetV2.mobilenet_v2();
+        MobileNetV2 v2 = MobileNetV2.builder().build();
         assertThat(v2.headName()).isEqualTo("classifier");
         assertThat(v2.backbone()).extracting(Map.Entry::getKey).containsExactly("features");
         assertThat(names(v2.child("features"))).hasSize(19);
         assertThat(names(v2.child("classifier"))).containsExactly("0", "1");
-        MobileNetV3 v3 = MobileNetV3.mobilenet_v3_large();
+        MobileNetV3 v3 = MobileNetV3.builder().large().build();
         assertThat(names(v3.child("features"))).hasSize(17);
         assertThat(names(v3.child("classifier"))).containsExactly("0", "1", "2", "3");
-        assertThat(names(MobileNetV3.mobilenet_v3_small().child("features"))).hasSize(13);
-        MobileNetV1 v1 = MobileNetV1.mobilenet_v1();
+        assertThat(names(MobileNetV3.builder().small().build().child("features"))).hasSize(13);
+        MobileNetV1 v1 = MobileNetV1.builder().build();
         assertThat(names(v1.child("features"))).hasSize(14);
         assertThat(names(((Sequential) v1.child("features")).child("5"))).containsExactly("0", "1");
     }
@@ -183,7 +183,7 @@ class MobileNetBuilderTest {
     @Test
     void stateDictKeysAreTorchvisions() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            MobileNetV3 v3 = MobileNetV3.mobilenet_v3_small(10);
+            MobileNetV3 v3 = MobileNetV3.builder().small().numClasses(10).build();
             v3.initialize(manager, 32);
             List<String> keys = new ArrayList<>(StateDict.parameters(v3).keySet());
             assertThat(keys).startsWith("features.0.0.weight", "features.0.1.weight", "features.0.1.bias",
@@ -198,7 +198,7 @@ class MobileNetBuilderTest {
                     "features.12.1.running_mean", "features.12.1.running_var",
                     "classifier.0.weight", "classifier.0.bias", "classifier.3.weight", "classifier.3.bias");
 
-            MobileNetV2 v2 = MobileNetV2.mobilenet_v2(10);
+            MobileNetV2 v2 = MobileNetV2.builder().numClasses(10).build();
             v2.initialize(manager, 32);
             List<String> v2keys = new ArrayList<>(StateDict.parameters(v2).keySet());
             assertThat(v2keys).contains("features.1.conv.0.0.weight", "features.1.conv.1.weight", "features.1.conv.2.running_var",
@@ -206,7 +206,7 @@ class MobileNetBuilderTest {
                     "features.2.conv.3.bias", "features.18.0.weight");
             assertThat(v2keys).endsWith("classifier.1.weight", "classifier.1.bias");
 
-            MobileNetV1 v1 = MobileNetV1.mobilenet_v1_025(10);
+            MobileNetV1 v1 = MobileNetV1.builder().widthMultiplier(0.25).numClasses(10).build();
             v1.initialize(manager, 32);
             List<String> v1keys = new ArrayList<>(StateDict.parameters(v1).keySet());
             assertThat(v1keys).startsWith("features.0.0.weight", "features.0.1.weight", "features.0.1.bias",
@@ -223,7 +223,7 @@ class MobileNetBuilderTest {
     @Test
     void classifierInitialisationIsTorchvisions() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            MobileNetV2 v2 = MobileNetV2.mobilenet_v2(1000);
+            MobileNetV2 v2 = MobileNetV2.builder().numClasses(1000).build();
             v2.initialize(manager, 32);
             var params = StateDict.parameters(v2);
             double std = params.get("classifier.1.weight").getArray().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)

@@ -89,7 +89,7 @@ class MobileNetVariantsTest {
     void oddSizesAndSeventeenClassesGiveTheRightShape(MobileNetVariant variant) {
         Shape shape = new Shape(2, 3, 97, 113);
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier model = variant.create(17);
+            ImageClassifier model = variant.builder().numClasses(17).build();
             model.initialize(manager, 64);
             NDArray x = manager.randomNormal(shape);
             NDArray logits = Inference.logits(model, x);
@@ -112,7 +112,7 @@ class MobileNetVariantsTest {
                 assertThat(gray.inChannels()).isEqualTo(1);
                 assertThat(Inference.logits(gray, manager.randomNormal(new Shape(2, 1, 28, 28))).getShape())
                         .isEqualTo(new Shape(2, 10));
-                ImageClassifier rgb = v.create(10);
+                ImageClassifier rgb = v.builder().numClasses(10).build();
                 rgb.initialize(manager, 28);
                 // the stem convolution's weight (out, in, 3, 3) is the only difference: 2 channels fewer
                 long stem = org.visionzoo.core.weights.StateDict.parameters(rgb).get("features.0.0.weight")
@@ -129,7 +129,7 @@ class MobileNetVariantsTest {
     @EnumSource(value = MobileNetVariant.class, names = {"MOBILENET_V1_025", "MOBILENET_V2", "MOBILENET_V3_SMALL", "MOBILENET_V3_LARGE"})
     void everyTrainableParameterGetsAGradient(MobileNetVariant variant) {
         // 64x64: the last stage still sees a 2x2 map, so batch norms have more than one value per channel
-        assertEveryParameterGetsAGradient(variant.create(5), 64);
+        assertEveryParameterGetsAGradient(variant.builder().numClasses(5).build(), 64);
     }
 
     private static void assertEveryParameterGetsAGradient(ImageClassifier model, int size) {
@@ -167,7 +167,7 @@ class MobileNetVariantsTest {
     @Test
     void evaluationMemoryStaysFlatOverManyPasses() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier model = MobileNetV3.mobilenet_v3_large(10);
+            ImageClassifier model = MobileNetV3.builder().large().numClasses(10).build();
             model.initialize(manager, 64);
             // a leaked array shows in the managed-array count at once, a leak of the pass's
             // intermediates (some 10 MB a pass) in the resident size within a few passes

@@ -5,7 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
-import org.visionzoo.core.Checks;
+import org.visionzoo.core.model.ClassifierBuilder;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
@@ -34,10 +34,12 @@ import java.util.List;
 public final class CifarResNet extends ImageClassifier {
 
     private final int depth;
+    private final double dropout;
 
-    private CifarResNet(int depth, int numClasses, int inChannels) {
+    private CifarResNet(int depth, int numClasses, int inChannels, double dropout) {
         super("fc", inChannels, 64, numClasses);
         this.depth = depth;
+        this.dropout = dropout;
         int n = (depth - 2) / 6;
         add("conv1", CifarBasicBlock.kaimingFanIn(Layers.conv(16, 3, 1, 1)));
         add("bn1", new BatchNorm2d());
@@ -69,6 +71,11 @@ public final class CifarResNet extends ImageClassifier {
     }
 
     @Override
+    protected double featureDropout() {
+        return dropout;
+    }
+
+    @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray out = apply(child("conv1"), ps, x, training);
         out = consume(out, apply(child("bn1"), ps, out, training));
@@ -97,59 +104,19 @@ public final class CifarResNet extends ImageClassifier {
         return new Builder();
     }
 
-    /**
-     * ResNet-20 for CIFAR-10, 269,722 parameters.
-     *
-     * @return the model
-     */
-    public static CifarResNet resnet20() {
-        return builder().depth(20).build();
-    }
-
-    /**
-     * ResNet-32 for CIFAR-10, 464,154 parameters.
-     *
-     * @return the model
-     */
-    public static CifarResNet resnet32() {
-        return builder().depth(32).build();
-    }
-
-    /**
-     * ResNet-44 for CIFAR-10, 658,586 parameters.
-     *
-     * @return the model
-     */
-    public static CifarResNet resnet44() {
-        return builder().depth(44).build();
-    }
-
-    /**
-     * ResNet-56 for CIFAR-10, 853,018 parameters.
-     *
-     * @return the model
-     */
-    public static CifarResNet resnet56() {
-        return builder().depth(56).build();
-    }
-
-    /**
-     * ResNet-110 for CIFAR-10, 1,727,962 parameters.
-     *
-     * @return the model
-     */
-    public static CifarResNet resnet110() {
-        return builder().depth(110).build();
-    }
-
     /** Builds a {@link CifarResNet}; each setter validates its field. */
-    public static final class Builder {
+    public static final class Builder extends ClassifierBuilder<Builder> {
 
         private int depth = 20;
-        private int numClasses = 10;
-        private int inChannels = 3;
 
-        Builder() {}
+        Builder() {
+            super(10, 0);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the depth, {@code 6n + 2} for {@code n >= 1} (20, 32, 44, 56, 110, ...).
@@ -168,36 +135,12 @@ public final class CifarResNet extends ImageClassifier {
         }
 
         /**
-         * Sets the number of classes (default 10).
-         *
-         * @param numClasses {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code numClasses < 1}
-         */
-        public Builder numClasses(int numClasses) {
-            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
-            return this;
-        }
-
-        /**
-         * Sets the input channels (default 3; 1 for grayscale data).
-         *
-         * @param inChannels {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code inChannels < 1}
-         */
-        public Builder inChannels(int inChannels) {
-            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
-            return this;
-        }
-
-        /**
          * Builds the model.
          *
          * @return a new, uninitialised model
          */
         public CifarResNet build() {
-            return new CifarResNet(depth, numClasses, inChannels);
+            return new CifarResNet(depth, numClasses(), inChannels(), dropout());
         }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
+import org.visionzoo.core.model.ClassifierBuilder;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
@@ -32,7 +33,7 @@ import java.util.List;
  * names ({@code conv1, bn1, layer1.0.conv1, ..., fc}), so its weights import as they are.
  *
  * <pre>{@code
- * ResNet resnet50 = ResNet.resnet50();
+ * ResNet resnet50 = ResNetVariant.RESNET50.builder().build();
  * ResNet resnext = ResNet.builder().layers(3, 4, 6, 3).block(ResNet.BlockType.BOTTLENECK)
  *         .groups(32).widthPerGroup(4).numClasses(10).build();
  * ResNet cifar18 = ResNet.builder().layers(2, 2, 2, 2).smallInputStem().numClasses(10).build();
@@ -73,65 +74,27 @@ public final class ResNet extends ImageClassifier {
      *     ResNet-2)
      * @param numClasses number of classes
      * @param inChannels input channels
+     * @param dropout dropout before the classifier, in training only (0 in torchvision)
      * @param smallInputStem a 3x3 stride-1 stem without max-pool, for small (e.g. 32x32) inputs
      * @param zeroInitResidual zero the last batch norm's scale in each residual branch
      * @param replaceStrideWithDilation per stage 2..4, dilate instead of striding
      */
     public record Config(
-            int[] layers,
+            List<Integer> layers,
             BlockType block,
             int groups,
             int widthPerGroup,
             int numClasses,
             int inChannels,
+            double dropout,
             boolean smallInputStem,
             boolean zeroInitResidual,
-            boolean[] replaceStrideWithDilation) {
+            List<Boolean> replaceStrideWithDilation) {
 
-        /** Copies the arrays. */
+        /** Copies the lists. */
         public Config {
-            layers = layers.clone();
-            replaceStrideWithDilation = replaceStrideWithDilation.clone();
-        }
-
-        @Override
-        public int[] layers() {
-            return layers.clone();
-        }
-
-        @Override
-        public boolean[] replaceStrideWithDilation() {
-            return replaceStrideWithDilation.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Config c
-                    && Arrays.equals(layers, c.layers)
-                    && block == c.block
-                    && groups == c.groups
-                    && widthPerGroup == c.widthPerGroup
-                    && numClasses == c.numClasses
-                    && inChannels == c.inChannels
-                    && smallInputStem == c.smallInputStem
-                    && zeroInitResidual == c.zeroInitResidual
-                    && Arrays.equals(replaceStrideWithDilation, c.replaceStrideWithDilation);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(
-                    Arrays.hashCode(layers), block, groups, widthPerGroup, numClasses, inChannels,
-                    smallInputStem, zeroInitResidual, Arrays.hashCode(replaceStrideWithDilation));
-        }
-
-        @Override
-        public String toString() {
-            return "ResNet.Config[layers=" + Arrays.toString(layers) + ", block=" + block
-                    + ", groups=" + groups + ", widthPerGroup=" + widthPerGroup
-                    + ", numClasses=" + numClasses + ", inChannels=" + inChannels
-                    + ", smallInputStem=" + smallInputStem + ", zeroInitResidual=" + zeroInitResidual
-                    + ", replaceStrideWithDilation=" + Arrays.toString(replaceStrideWithDilation) + "]";
+            layers = List.copyOf(layers);
+            replaceStrideWithDilation = List.copyOf(replaceStrideWithDilation);
         }
     }
 
@@ -148,15 +111,15 @@ public final class ResNet extends ImageClassifier {
             add("bn1", new BatchNorm2d());
             add("maxpool", new MaxPool2d(3, 2, 1));
         }
-        int[] layers = config.layers();
-        boolean[] dilate = config.replaceStrideWithDilation();
+        List<Integer> layers = config.layers();
+        List<Boolean> dilate = config.replaceStrideWithDilation();
         int inplanes = 64;
         int dilation = 1;
         for (int stage = 0; stage < 4; stage++) {
             int planes = 64 << stage;
             int stride = stage == 0 ? 1 : 2;
             int previousDilation = dilation;
-            if (stage > 0 && dilate[stage - 1]) {
+            if (stage > 0 && dilate.get(stage - 1)) {
                 dilation *= stride;
                 stride = 1;
             }
@@ -170,7 +133,7 @@ public final class ResNet extends ImageClassifier {
                                 .add(new BatchNorm2d());
             }
             layer.add(newBlock(planes, stride, downsample, previousDilation));
-            for (int i = 1; i < layers[stage]; i++) {
+            for (int i = 1; i < layers.get(stage); i++) {
                 layer.add(newBlock(planes, 1, null, dilation));
             }
             add("layer" + (stage + 1), layer);
@@ -205,6 +168,11 @@ public final class ResNet extends ImageClassifier {
     }
 
     @Override
+    protected double featureDropout() {
+        return config.dropout();
+    }
+
+    @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray out = apply(child("conv1"), ps, x, training);
         out = consume(out, apply(child("bn1"), ps, out, training));
@@ -236,18 +204,6 @@ public final class ResNet extends ImageClassifier {
         return new Builder(config);
     }
 
-    /** The residual tail shared by both block types: {@code relu(out + shortcut(x))}. */
-    static NDArray addAndRelu(
-            NDArray out, NDArray x, Block downsample, ParameterStore ps, boolean training) {
-        NDArray identity = downsample == null ? x : apply(downsample, ps, x, training);
-        NDArray sum = out.add(identity);
-        out.close();
-        if (identity != x) {
-            identity.close();
-        }
-        return consume(sum, Activation.RELU.apply(sum));
-    }
-
     /**
      * Starts a builder with ResNet-50's configuration and 1000 classes.
      *
@@ -258,224 +214,41 @@ public final class ResNet extends ImageClassifier {
     }
 
     /**
-     * ResNet-18, 11,689,512 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet resnet18() {
-        return resnet18(1000);
-    }
-
-    /**
-     * ResNet-18.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet resnet18(int numClasses) {
-        return builder().layers(2, 2, 2, 2).block(BlockType.BASIC).numClasses(numClasses).build();
-    }
-
-    /**
-     * ResNet-34, 21,797,672 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet resnet34() {
-        return resnet34(1000);
-    }
-
-    /**
-     * ResNet-34.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet resnet34(int numClasses) {
-        return builder().layers(3, 4, 6, 3).block(BlockType.BASIC).numClasses(numClasses).build();
-    }
-
-    /**
-     * ResNet-50, 25,557,032 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet resnet50() {
-        return resnet50(1000);
-    }
-
-    /**
-     * ResNet-50.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet resnet50(int numClasses) {
-        return builder().layers(3, 4, 6, 3).numClasses(numClasses).build();
-    }
-
-    /**
-     * ResNet-101, 44,549,160 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet resnet101() {
-        return resnet101(1000);
-    }
-
-    /**
-     * ResNet-101, 44,549,160 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet resnet101(int numClasses) {
-        return builder().layers(3, 4, 23, 3).numClasses(numClasses).build();
-    }
-
-    /**
-     * ResNet-152, 60,192,808 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet resnet152() {
-        return resnet152(1000);
-    }
-
-    /**
-     * ResNet-152, 60,192,808 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet resnet152(int numClasses) {
-        return builder().layers(3, 8, 36, 3).numClasses(numClasses).build();
-    }
-
-    /**
-     * ResNeXt-50 32x4d, 25,028,904 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet resnext50_32x4d() {
-        return resnext50_32x4d(1000);
-    }
-
-    /**
-     * ResNeXt-50 32x4d, 25,028,904 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet resnext50_32x4d(int numClasses) {
-        return builder().layers(3, 4, 6, 3).groups(32).widthPerGroup(4).numClasses(numClasses).build();
-    }
-
-    /**
-     * ResNeXt-101 32x8d, 88,791,336 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet resnext101_32x8d() {
-        return resnext101_32x8d(1000);
-    }
-
-    /**
-     * ResNeXt-101 32x8d, 88,791,336 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet resnext101_32x8d(int numClasses) {
-        return builder().layers(3, 4, 23, 3).groups(32).widthPerGroup(8).numClasses(numClasses).build();
-    }
-
-    /**
-     * ResNeXt-101 64x4d, 83,455,272 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet resnext101_64x4d() {
-        return resnext101_64x4d(1000);
-    }
-
-    /**
-     * ResNeXt-101 64x4d, 83,455,272 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet resnext101_64x4d(int numClasses) {
-        return builder().layers(3, 4, 23, 3).groups(64).widthPerGroup(4).numClasses(numClasses).build();
-    }
-
-    /**
-     * Wide ResNet-50-2, 68,883,240 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet wide_resnet50_2() {
-        return wide_resnet50_2(1000);
-    }
-
-    /**
-     * Wide ResNet-50-2, 68,883,240 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet wide_resnet50_2(int numClasses) {
-        return builder().layers(3, 4, 6, 3).widthPerGroup(128).numClasses(numClasses).build();
-    }
-
-    /**
-     * Wide ResNet-101-2, 126,886,696 parameters at 1000 classes.
-     *
-     * @return the model
-     */
-    public static ResNet wide_resnet101_2() {
-        return wide_resnet101_2(1000);
-    }
-
-    /**
-     * Wide ResNet-101-2, 126,886,696 parameters at 1000 classes.
-     *
-     * @param numClasses number of classes
-     * @return the model
-     */
-    public static ResNet wide_resnet101_2(int numClasses) {
-        return builder().layers(3, 4, 23, 3).widthPerGroup(128).numClasses(numClasses).build();
-    }
-
-    /**
      * Builds a {@link ResNet}; every setter validates its own field, {@link #build()} the
      * combinations. Defaults: ResNet-50 ({@code layers(3, 4, 6, 3)}, bottleneck, groups 1, width
      * 64), 1000 classes, 3 input channels, ImageNet stem, no zero-init, no dilation.
      */
-    public static final class Builder {
+    public static final class Builder extends ClassifierBuilder<Builder> {
 
-        private int[] layers = {3, 4, 6, 3};
+        private List<Integer> layers = List.of(3, 4, 6, 3);
         private BlockType block = BlockType.BOTTLENECK;
         private int groups = 1;
         private int widthPerGroup = 64;
-        private int numClasses = 1000;
-        private int inChannels = 3;
         private boolean smallInputStem;
         private boolean zeroInitResidual;
-        private boolean[] replaceStrideWithDilation = new boolean[3];
+        private List<Boolean> replaceStrideWithDilation = List.of(false, false, false);
 
-        Builder() {}
+        Builder() {
+            super(1000, 0);
+        }
 
         Builder(Config c) {
+            this();
             layers = c.layers();
             block = c.block();
             groups = c.groups();
             widthPerGroup = c.widthPerGroup();
-            numClasses = c.numClasses();
-            inChannels = c.inChannels();
+            numClasses(c.numClasses());
+            inChannels(c.inChannels());
+            dropout(c.dropout());
             smallInputStem = c.smallInputStem();
             zeroInitResidual = c.zeroInitResidual();
             replaceStrideWithDilation = c.replaceStrideWithDilation();
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
         }
 
         /**
@@ -497,7 +270,7 @@ public final class ResNet extends ImageClassifier {
                             "layers entries must be >= 1, got " + Arrays.toString(layers));
                 }
             }
-            this.layers = layers.clone();
+            this.layers = Arrays.stream(layers).boxed().toList();
             return this;
         }
 
@@ -533,30 +306,6 @@ public final class ResNet extends ImageClassifier {
          */
         public Builder widthPerGroup(int widthPerGroup) {
             this.widthPerGroup = Checks.atLeast("widthPerGroup", widthPerGroup, 1);
-            return this;
-        }
-
-        /**
-         * Sets the number of classes (default 1000).
-         *
-         * @param numClasses {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code numClasses < 1}
-         */
-        public Builder numClasses(int numClasses) {
-            this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
-            return this;
-        }
-
-        /**
-         * Sets the input channels (default 3; 1 for grayscale data).
-         *
-         * @param inChannels {@code >= 1}
-         * @return this
-         * @throws IllegalArgumentException if {@code inChannels < 1}
-         */
-        public Builder inChannels(int inChannels) {
-            this.inChannels = Checks.atLeast("inChannels", inChannels, 1);
             return this;
         }
 
@@ -602,7 +351,7 @@ public final class ResNet extends ImageClassifier {
          * @return this
          */
         public Builder replaceStrideWithDilation(boolean stage2, boolean stage3, boolean stage4) {
-            this.replaceStrideWithDilation = new boolean[] {stage2, stage3, stage4};
+            this.replaceStrideWithDilation = List.of(stage2, stage3, stage4);
             return this;
         }
 
@@ -626,7 +375,7 @@ public final class ResNet extends ImageClassifier {
                     if (d) {
                         throw new IllegalArgumentException(
                                 "block BASIC does not support replaceStrideWithDilation, got "
-                                        + Arrays.toString(replaceStrideWithDilation));
+                                        + replaceStrideWithDilation);
                     }
                 }
             }
@@ -640,8 +389,9 @@ public final class ResNet extends ImageClassifier {
                             block,
                             groups,
                             widthPerGroup,
-                            numClasses,
-                            inChannels,
+                            numClasses(),
+                            inChannels(),
+                            dropout(),
                             smallInputStem,
                             zeroInitResidual,
                             replaceStrideWithDilation));

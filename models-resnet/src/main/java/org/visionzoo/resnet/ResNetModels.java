@@ -5,8 +5,9 @@ import org.visionzoo.core.model.ModelSpec;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** Registers the {@link ResNetVariant}s with {@link org.visionzoo.core.model.Models}. */
+/** Registers the {@link ResNetVariant}s and {@link CifarResNetVariant}s with {@link org.visionzoo.core.model.Models}. */
 public final class ResNetModels implements ModelProvider {
 
     /** Creates the provider (called by {@link java.util.ServiceLoader}). */
@@ -14,6 +15,9 @@ public final class ResNetModels implements ModelProvider {
 
     @Override
     public List<ModelSpec> models() {
-        return Arrays.stream(ResNetVariant.values()).map(ResNetVariant::spec).toList();
+        return Stream.concat(
+                        Arrays.stream(ResNetVariant.values()).map(ResNetVariant::spec),
+                        Arrays.stream(CifarResNetVariant.values()).map(CifarResNetVariant::spec))
+                .toList();
     }
 }

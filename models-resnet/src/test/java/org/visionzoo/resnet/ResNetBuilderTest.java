@@ -29,38 +29,34 @@ class ResNetBuilderTest {
     }
 
     @Test
-    void factoriesAndToBuilderGiveTheExpectedConfiguration() {
-        ResNet.Config c = ResNet.resnext101_32x8d().config();
-        assertThat(c.layers()).containsExactly(3, 4, 23, 3);
-        assertThat(c.groups()).isEqualTo(32);
-        assertThat(c.widthPerGroup()).isEqualTo(8);
-        assertThat(ResNet.wide_resnet50_2().config().widthPerGroup()).isEqualTo(128);
-        ResNet r18 = ResNet.resnet18(10);
+    void toBuilderGivesTheSameConfiguration() {
+        ResNet r18 = ResNetVariant.RESNET18.builder().numClasses(10).build();
         ResNet copy = r18.toBuilder().build();
         assertThat(copy.config()).isEqualTo(r18.config());
         assertThat(r18.toBuilder().numClasses(3).build().numClasses()).isEqualTo(3);
         assertThat(r18.featureDim()).isEqualTo(512);
-        assertThat(ResNet.resnet50().featureDim()).isEqualTo(2048);
-        // the config's arrays are copies
-        int[] layers = c.layers();
-        layers[0] = 99;
-        assertThat(c.layers()[0]).isEqualTo(3);
+        assertThat(ResNetVariant.RESNET50.builder().build().featureDim()).isEqualTo(2048);
+        // the config's lists are immutable copies
+        ResNet.Config c = r18.config();
+        assertThatThrownBy(() -> c.layers().set(0, 99)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(ResNet.builder().dropout(0.5).build().config().dropout()).isEqualTo(0.5);
+        assertThatThrownBy(() -> ResNet.builder().dropout(1)).hasMessage("dropout must be in [0, 1), got 1.0");
     }
 
     @Test
     void cifarDepthMustBeSixNPlusTwo() {
         assertThatThrownBy(() -> CifarResNet.builder().depth(21)).hasMessage("depth must be 6n + 2 with n >= 1 (e.g. 20, 32, 44, 56, 110), got 21");
         assertThatThrownBy(() -> CifarResNet.builder().numClasses(0)).hasMessage("numClasses must be >= 1, got 0");
-        assertThat(CifarResNet.resnet110().depth()).isEqualTo(110);
+        assertThat(CifarResNet.builder().depth(110).build().depth()).isEqualTo(110);
         assertThat(CifarResNet.builder().depth(8).inChannels(1).build().inChannels()).isEqualTo(1);
     }
 
     @Test
     void childrenCarryTorchvisionModuleNames() {
-        assertThat(ResNet.resnet50().backbone()).extracting(java.util.Map.Entry::getKey)
+        assertThat(ResNetVariant.RESNET50.builder().build().backbone()).extracting(java.util.Map.Entry::getKey)
                 .containsExactly("conv1", "bn1", "maxpool", "layer1", "layer2", "layer3", "layer4");
         assertThat(ResNet.builder().smallInputStem().build().backbone()).extracting(java.util.Map.Entry::getKey)
                 .containsExactly("conv1", "bn1", "layer1", "layer2", "layer3", "layer4");
-        assertThat(ResNet.resnet50().headName()).isEqualTo("fc");
+        assertThat(ResNetVariant.RESNET50.builder().build().headName()).isEqualTo("fc");
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -72,6 +73,18 @@ public abstract class ImageClassifier extends NamedBlock {
      * @return the head, mapping {@code (N, featureDim)} to {@code (N, numClasses)}
      */
     protected abstract Block newHead(int numClasses);
+
+    /**
+     * The dropout probability applied to the pooled features before the head, in training only,
+     * for families whose head has no dropout of its own (ResNet, DenseNet: timm's {@code
+     * drop_rate}); 0, the default, applies none. Families whose head holds a dropout layer
+     * (torchvision's MobileNet and EfficientNet {@code classifier.0}) keep 0 here.
+     *
+     * @return a probability in {@code [0, 1)}
+     */
+    protected double featureDropout() {
+        return 0;
+    }
 
     /**
      * Runs the backbone: {@code (N, C, H, W)} to pooled features {@code (N, featureDim)}, in the
@@ -287,6 +300,10 @@ public abstract class ImageClassifier extends NamedBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray features = features(ps, inputs.singletonOrThrow(), training);
+        double dropout = featureDropout();
+        if (training && dropout > 0) {
+            features = consume(features, Dropout.dropout(features, (float) dropout, true).singletonOrThrow());
+        }
         NDArray logits = apply(head(), ps, features, training);
         return new NDList(consume(features, logits));
     }

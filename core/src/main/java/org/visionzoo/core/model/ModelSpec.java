@@ -1,6 +1,8 @@
 package org.visionzoo.core.model;
 
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A registry entry: a model's name, its metadata and how to build it.
@@ -23,7 +25,7 @@ import java.util.Objects;
  * @param macs multiply-accumulates of one image at the default input size (convolutions and
  *     linear layers)
  * @param paper the paper the architecture comes from
- * @param factory builds the model for a class count and an input channel count
+ * @param preset makes a new builder with the variant's architecture, at each call
  */
 public record ModelSpec(
         String name,
@@ -35,14 +37,14 @@ public record ModelSpec(
         long params,
         long macs,
         String paper,
-        ModelFactory factory) {
+        Supplier<? extends ClassifierBuilder<?>> preset) {
 
     /** Validates the entry. */
     public ModelSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(paper, "paper");
-        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(preset, "preset");
         if (!name.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException(
                     "model name must match [a-z0-9_]+, got '" + name + "'");
@@ -54,34 +56,6 @@ public record ModelSpec(
             throw new IllegalArgumentException("model '" + name + "': evalResize must be >= imageSize ("
                     + imageSize + "), got " + evalResize);
         }
-    }
-
-    /**
-     * An entry whose evaluation resize is {@link #defaultEvalResize(int)} of its image size (the
-     * constructor of the entries written before {@code evalResize} existed).
-     *
-     * @param name the registry name
-     * @param family the family
-     * @param imageSize the default input size
-     * @param numClasses the default number of classes
-     * @param inChannels the default number of input channels
-     * @param params trainable parameters at the default class count
-     * @param macs multiply-accumulates of one image at the default input size
-     * @param paper the paper
-     * @param factory builds the model
-     */
-    public ModelSpec(
-            String name,
-            String family,
-            int imageSize,
-            int numClasses,
-            int inChannels,
-            long params,
-            long macs,
-            String paper,
-            ModelFactory factory) {
-        this(name, family, imageSize, defaultEvalResize(imageSize), numClasses, inChannels, params,
-                macs, paper, factory);
     }
 
     /**
@@ -133,12 +107,42 @@ public record ModelSpec(
         if (channels <= 0) {
             throw new IllegalArgumentException("inChannels must be > 0, got " + channels);
         }
-        ImageClassifier model = factory.create(classes, channels);
-        if (model.numClasses() != classes || model.inChannels() != channels) {
-            throw new IllegalStateException("the factory of " + name + " built a model with "
+        return create(b -> b.numClasses(classes).inChannels(channels));
+    }
+
+    /**
+     * Builds the model after adjusting its builder, which starts with this entry's architecture
+     * and defaults:
+     *
+     * <pre>{@code
+     * ImageClassifier model = Models.spec("efficientnet_b0").create(b -> b.dropout(0.3).numClasses(10));
+     * }</pre>
+     *
+     * @param adjust changes the settings (the shared ones of {@link ClassifierBuilder}; cast to the
+     *     family's builder, or use the family's variant table, for the others)
+     * @return a new, uninitialised model
+     * @throws IllegalArgumentException for an invalid setting
+     */
+    public ImageClassifier create(Consumer<? super ClassifierBuilder<?>> adjust) {
+        ClassifierBuilder<?> b = builder();
+        adjust.accept(b);
+        ImageClassifier model = b.build();
+        if (model.numClasses() != b.numClasses() || model.inChannels() != b.inChannels()) {
+            throw new IllegalStateException("the builder of " + name + " built a model with "
                     + model.numClasses() + " classes and " + model.inChannels()
-                    + " input channels, not " + classes + " and " + channels);
+                    + " input channels, not " + b.numClasses() + " and " + b.inChannels());
         }
         return model;
+    }
+
+    /**
+     * Returns a new builder with this entry's architecture, class count and input channels.
+     *
+     * @return a builder to adjust and {@linkplain ClassifierBuilder#build() build}
+     */
+    public ClassifierBuilder<?> builder() {
+        ClassifierBuilder<?> b = Objects.requireNonNull(preset.get(), "preset of " + name);
+        b.numClasses(numClasses).inChannels(inChannels);
+        return b;
     }
 }

@@ -5,9 +5,11 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 
 /**
  * The model registry: every model of every family module on the classpath, by name.
@@ -15,7 +17,11 @@ import java.util.ServiceLoader;
  * <pre>{@code
  * ImageClassifier model = Models.create("resnet50");       // 1000 classes
  * ImageClassifier small = Models.create("resnet18", 10);   // 10 classes
+ * ImageClassifier tuned = Models.create("efficientnet_b0", b -> b.dropout(0.3).numClasses(10));
  * }</pre>
+ *
+ * <p>Names are torchvision's, lower case; a lookup ignores case ({@code "ResNet50"} finds {@code
+ * resnet50}).
  *
  * <p>Providers are found with {@link ServiceLoader}. A name registered twice is refused when the
  * registry loads; an unknown name is answered with the closest registered names.
@@ -114,6 +120,29 @@ public final class Models {
     }
 
     /**
+     * Builds a registered model after adjusting its builder (see {@link ModelSpec#create(Consumer)}).
+     *
+     * @param name a registered name
+     * @param adjust changes the builder's settings, e.g. {@code b -> b.dropout(0.3)}
+     * @return a new, uninitialised model
+     * @throws IllegalArgumentException for an unknown name or an invalid setting
+     */
+    public static ImageClassifier create(String name, Consumer<? super ClassifierBuilder<?>> adjust) {
+        return spec(name).create(adjust);
+    }
+
+    /**
+     * Returns a new builder with a registered model's architecture and defaults.
+     *
+     * @param name a registered name
+     * @return the builder
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static ClassifierBuilder<?> builder(String name) {
+        return spec(name).builder();
+    }
+
+    /**
      * Lists this registry's entries.
      *
      * @return the entries, in registration order
@@ -129,7 +158,7 @@ public final class Models {
      * @return the entry, if registered
      */
     public Optional<ModelSpec> find(String name) {
-        return Optional.ofNullable(specs.get(name));
+        return Optional.ofNullable(name == null ? null : specs.get(name.toLowerCase(Locale.ROOT)));
     }
 
     /**
@@ -140,7 +169,7 @@ public final class Models {
      * @throws IllegalArgumentException for an unknown name, listing the closest names
      */
     public ModelSpec get(String name) {
-        ModelSpec spec = specs.get(name);
+        ModelSpec spec = find(name).orElse(null);
         if (spec == null) {
             throw new IllegalArgumentException(
                     "unknown model '" + name + "'; closest: " + String.join(", ", closest(name, 3)));
@@ -156,7 +185,7 @@ public final class Models {
      * @return up to {@code limit} names, closest first
      */
     public List<String> closest(String name, int limit) {
-        String query = name == null ? "" : name.toLowerCase(java.util.Locale.ROOT);
+        String query = name == null ? "" : name.toLowerCase(Locale.ROOT);
         List<String> names = new ArrayList<>(specs.keySet());
         names.sort(
                 Comparator.<String>comparingInt(n -> editDistance(query, n))

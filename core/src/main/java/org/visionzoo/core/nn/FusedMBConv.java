@@ -95,12 +95,13 @@ public final class FusedMBConv extends NamedBlock {
         this.config = Objects.requireNonNull(config, "config");
         Sequential seq = new Sequential();
         if (config.expandedChannels() != config.inChannels()) {
-            seq.add(new ConvNormActivation(
-                    config.expandedChannels(), config.kernel(), config.stride(), 1, 1, norm(), config.activation()));
-            seq.add(new ConvNormActivation(config.outChannels(), 1, 1, 1, 1, norm(), Activation.IDENTITY));
+            seq.add(ConvNormActivation.builder(config.expandedChannels(), config.kernel())
+                    .stride(config.stride()).norm(norm()).activation(config.activation()).build());
+            seq.add(ConvNormActivation.builder(config.outChannels(), 1)
+                    .norm(norm()).activation(Activation.IDENTITY).build());
         } else {
-            seq.add(new ConvNormActivation(
-                    config.outChannels(), config.kernel(), config.stride(), 1, 1, norm(), config.activation()));
+            seq.add(ConvNormActivation.builder(config.outChannels(), config.kernel())
+                    .stride(config.stride()).norm(norm()).activation(config.activation()).build());
         }
         body = add("block", seq);
         stochasticDepth = config.hasResidual() && config.stochasticDepth() > 0

@@ -3,6 +3,8 @@ package org.visionzoo.core.nn;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.Dropout;
 
+import org.visionzoo.core.Checks;
+
 /**
  * Classifier heads, mapping pooled features {@code (N, features)} to logits {@code (N, classes)}
  * with torchvision's module names.
@@ -33,9 +35,7 @@ public final class Heads {
      * @throws IllegalArgumentException if {@code dropout} is outside [0, 1)
      */
     public static Sequential dropoutLinear(float dropout, long features, long classes) {
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
-        }
+        Checks.probability("dropout", dropout);
         return new Sequential()
                 .add(Dropout.builder().optRate(dropout).build())
                 .add(Layers.linear(features, classes));

@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import org.visionzoo.core.Checks;
+
 import java.util.Objects;
 
 /**
@@ -163,12 +165,13 @@ public final class InvertedResidual extends NamedBlock {
         Sequential seq = new Sequential();
         int expanded = config.expandedChannels();
         if (expanded != config.inChannels()) {
-            seq.add(new ConvNormActivation(expanded, 1, 1, 1, 1, norm(), config.activation()));
+            seq.add(ConvNormActivation.builder(expanded, 1)
+                    .norm(norm()).activation(config.activation()).build());
         }
         int depthwiseStride = config.dilation() > 1 ? 1 : config.stride();
-        seq.add(new ConvNormActivation(
-                expanded, config.kernel(), depthwiseStride, expanded, config.dilation(), norm(),
-                config.activation()));
+        seq.add(ConvNormActivation.builder(expanded, config.kernel())
+                .stride(depthwiseStride).groups(expanded).dilation(config.dilation()).norm(norm())
+                .activation(config.activation()).build());
         if (config.layout() == Layout.MOBILENET_V2) {
             seq.add(Layers.conv(config.outChannels(), 1, 1, 1));
             seq.add(norm());
@@ -178,7 +181,8 @@ public final class InvertedResidual extends NamedBlock {
             if (se != null) {
                 seq.add(new SqueezeExcitation(expanded, se.channels(), se.activation(), se.gate()));
             }
-            seq.add(new ConvNormActivation(config.outChannels(), 1, 1, 1, 1, norm(), Activation.IDENTITY));
+            seq.add(ConvNormActivation.builder(config.outChannels(), 1)
+                    .norm(norm()).activation(Activation.IDENTITY).build());
             body = add("block", seq);
         }
         stochasticDepth = config.hasResidual() && config.stochasticDepth() > 0
@@ -255,15 +259,11 @@ public final class InvertedResidual extends NamedBlock {
     }
 
     static void checkKernel(int kernel) {
-        if (kernel <= 0 || kernel % 2 == 0) {
-            throw new IllegalArgumentException("kernel must be odd and > 0, got " + kernel);
-        }
+        Checks.oddKernel("kernel", kernel);
     }
 
     static void checkStride(int stride) {
-        if (stride != 1 && stride != 2) {
-            throw new IllegalArgumentException("stride must be 1 or 2, got " + stride);
-        }
+        Checks.stride("stride", stride);
     }
 
     static void checkNorm(float bnEps, float bnMomentum) {

@@ -10,8 +10,25 @@ import java.util.List;
 
 class ModelsTest {
 
+    /** Builds {@link TinyNet}s (3 input channels only). */
+    static final class TinyBuilder extends ClassifierBuilder<TinyBuilder> {
+        TinyBuilder() {
+            super(10, 0);
+        }
+
+        @Override
+        protected TinyBuilder self() {
+            return this;
+        }
+
+        @Override
+        public TinyNet build() {
+            return new TinyNet(numClasses());
+        }
+    }
+
     static ModelSpec spec(String name) {
-        return new ModelSpec(name, "Tiny", 32, 10, 3, 1234, 5678, "none", (n, c) -> new TinyNet(n));
+        return new ModelSpec(name, "Tiny", 32, 32, 10, 3, 1234, 5678, "none", TinyBuilder::new);
     }
 
     static ModelProvider provider(String... names) {
@@ -25,6 +42,20 @@ class ModelsTest {
         assertThat(models.get("tiny_a").create().numClasses()).isEqualTo(10);
         assertThat(models.get("tiny_b").create(17).numClasses()).isEqualTo(17);
         assertThatThrownBy(() -> models.get("tiny_a").create(0)).hasMessageContaining("numClasses must be > 0, got 0");
+    }
+
+    @Test
+    void namesResolveIgnoringCaseAndABuilderCanBeAdjusted() {
+        Models models = Models.of(List.of(provider("tiny_a")));
+        assertThat(models.get("Tiny_A").name()).isEqualTo("tiny_a");
+        assertThat(models.find("TINY_A")).isPresent();
+        assertThat(models.get("tiny_a").create(b -> b.numClasses(4)).numClasses()).isEqualTo(4);
+        assertThat(models.get("tiny_a").builder().numClasses()).isEqualTo(10);
+        assertThatThrownBy(() -> models.get("tiny_a").create(b -> b.dropout(1.0)))
+                .hasMessage("dropout must be in [0, 1), got 1.0");
+        assertThatThrownBy(() -> models.get("tiny_a").create(b -> b.inChannels(1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("built a model with 10 classes and 3 input channels, not 10 and 1");
     }
 
     @Test
@@ -57,19 +88,19 @@ class ModelsTest {
 
     @Test
     void specValidatesItsFields() {
-        assertThatThrownBy(() -> new ModelSpec("Bad Name", "f", 32, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)))
+        assertThatThrownBy(() -> new ModelSpec("Bad Name", "f", 32, 32, 10, 3, 1, 1, "p", TinyBuilder::new))
                 .hasMessageContaining("model name must match");
-        assertThatThrownBy(() -> new ModelSpec("ok", "f", 0, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)))
+        assertThatThrownBy(() -> new ModelSpec("ok", "f", 0, 0, 10, 3, 1, 1, "p", TinyBuilder::new))
                 .hasMessageContaining("must be > 0");
-        assertThatThrownBy(() -> new ModelSpec("ok", "f", 300, 299, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)))
+        assertThatThrownBy(() -> new ModelSpec("ok", "f", 300, 299, 10, 3, 1, 1, "p", TinyBuilder::new))
                 .hasMessage("model 'ok': evalResize must be >= imageSize (300), got 299");
     }
 
     @Test
     void evalResizeDefaultsToTorchvisionsRatioFor224AndToTheImageSizeOtherwise() {
-        assertThat(new ModelSpec("a", "f", 224, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n)).evalResize()).isEqualTo(256);
-        assertThat(spec("b").evalResize()).isEqualTo(32);
-        ModelSpec explicit = new ModelSpec("c", "f", 300, 320, 10, 3, 1, 1, "p", (n, c) -> new TinyNet(n));
+        assertThat(new ModelFamily("f", 224, 10, "p").spec("a", 1, 1, TinyBuilder::new).evalResize()).isEqualTo(256);
+        assertThat(new ModelFamily("f", 32, 10, "p").spec("b", 1, 1, TinyBuilder::new).evalResize()).isEqualTo(32);
+        ModelSpec explicit = new ModelSpec("c", "f", 300, 320, 10, 3, 1, 1, "p", TinyBuilder::new);
         assertThat(explicit.imageSize()).isEqualTo(300);
         assertThat(explicit.evalResize()).isEqualTo(320);
         assertThat(ModelSpec.defaultEvalResize(224)).isEqualTo(256);

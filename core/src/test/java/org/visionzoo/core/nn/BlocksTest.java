@@ -163,9 +163,9 @@ class BlocksTest {
 
     @Test
     void convNormActivationHasTorchvisionChildNames() {
-        ConvNormActivation cna = new ConvNormActivation(8, 3, 2, 1, Activation.RELU);
+        ConvNormActivation cna = ConvNormActivation.builder(8, 3).stride(2).build();
         assertThat(NamedBlock.namedChildren(cna)).extracting(java.util.Map.Entry::getKey).containsExactly("0", "1", "2");
-        ConvNormActivation linear = new ConvNormActivation(8, 1, 1, 1, Activation.IDENTITY);
+        ConvNormActivation linear = ConvNormActivation.builder(8, 1).activation(Activation.IDENTITY).build();
         assertThat(linear.size()).isEqualTo(2);
         cna.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 17, 17));
         assertThat(cna.getOutputShapes(new Shape[] {new Shape(1, 3, 17, 17)})[0]).isEqualTo(new Shape(1, 8, 9, 9));

@@ -95,7 +95,7 @@ class FusedMBConvTest {
         assertThatThrownBy(() -> config(8, 8, 8, 0, 0f)).hasMessage("stride must be 1 or 2, got 0");
         assertThatThrownBy(() -> config(8, 8, 8, 1, -0.1f)).hasMessage("stochasticDepth must be in [0, 1], got -0.1");
         assertThatThrownBy(() -> new Config(8, 8, 8, 2, 1, Activation.SILU, 1e-3f, 0.1f, 0f))
-                .hasMessage("kernel must be odd and > 0, got 2");
+                .hasMessage("kernel must be odd and >= 1, got 2");
         assertThatThrownBy(() -> new Config(8, 8, 8, 3, 1, Activation.SILU, -1f, 0.1f, 0f))
                 .hasMessage("bnEps must be > 0, got -1.0");
         assertThatThrownBy(() -> new Config(8, 8, 8, 3, 1, null, 1e-3f, 0.1f, 0f))

@@ -142,7 +142,7 @@ class InvertedResidualTest {
         assertThatThrownBy(() -> config(16, 16, 0, 3, 1, 1, null, 0f, Layout.BLOCK))
                 .hasMessage("outChannels must be > 0, got 0");
         assertThatThrownBy(() -> config(16, 16, 16, 4, 1, 1, null, 0f, Layout.BLOCK))
-                .hasMessage("kernel must be odd and > 0, got 4");
+                .hasMessage("kernel must be odd and >= 1, got 4");
         assertThatThrownBy(() -> config(16, 16, 16, 3, 3, 1, null, 0f, Layout.BLOCK))
                 .hasMessage("stride must be 1 or 2, got 3");
         assertThatThrownBy(() -> config(16, 16, 16, 3, 1, 0, null, 0f, Layout.BLOCK))

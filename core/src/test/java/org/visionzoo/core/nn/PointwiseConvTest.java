@@ -83,7 +83,7 @@ class PointwiseConvTest {
 
     @Test
     void foldedPointwiseConvolutionKeepsTheLogitsInBothOrders() {
-        Sequential block = new Sequential().add(new ConvNormActivation(40, 1, 2, 1, Activation.RELU));
+        Sequential block = new Sequential().add(ConvNormActivation.builder(40, 1).stride(2).build());
         Shape shape = new Shape(2, 24, 10, 10);
         block.initialize(manager, DataType.FLOAT32, shape);
         for (var p : block.getParameters()) {

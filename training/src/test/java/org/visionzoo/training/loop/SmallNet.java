@@ -32,8 +32,8 @@ final class SmallNet extends ImageClassifier {
         this.dropout = dropout;
         Sequential features = new Sequential();
         if (batchNorm) {
-            features.add(new ConvNormActivation(8, 3, 2, 1, Activation.RELU))
-                    .add(new ConvNormActivation(16, 3, 2, 1, Activation.RELU));
+            features.add(ConvNormActivation.builder(8, 3).stride(2).build())
+                    .add(ConvNormActivation.builder(16, 3).stride(2).build());
         } else {
             features.add(Layers.conv(8, 3, 2, 1, 1, 1, true)).add(ActivationBlock.RELU)
                     .add(Layers.conv(16, 3, 2, 1, 1, 1, true)).add(ActivationBlock.RELU);
