@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The container of a weights file, recognised by its structure, never by its name or two magic
@@ -14,14 +16,20 @@ import java.nio.file.Path;
  * ({@code .npz}) starts with a zip local-file or end-of-archive signature. A safetensors header
  * length can begin with the bytes {@code PK} (any length that is 0x4B50 modulo 65536), so the
  * safetensors test comes first: a zip's first eight bytes read as a length far beyond any file.
+ * A zip archive is a {@code torch.save} file ({@code .pth}, {@code .pt}) when its central directory
+ * names a {@code <prefix>/data.pkl} entry, else an {@code .npz}; a file that starts like the legacy
+ * {@code torch.save} format (before torch 1.6) is also recognised as {@link #PTH}, so that reading
+ * it says how to convert it.
  */
 public enum WeightsFormat {
     /** A safetensors file. */
     SAFETENSORS,
     /** A zip archive of {@code .npy} entries, as {@code numpy.savez} writes. */
-    NPZ;
+    NPZ,
+    /** A {@code torch.save} zip archive ({@code .pth}, {@code .pt}), read by {@link Pth}. */
+    PTH;
 
-    private static final int PREFIX = 9;
+    private static final int PREFIX = 16;
 
     /**
      * Recognises a file.
@@ -37,7 +45,7 @@ public enum WeightsFormat {
         try (InputStream in = Files.newInputStream(path)) {
             head = in.readNBytes(PREFIX);
         }
-        if (head.length == PREFIX) {
+        if (head.length >= 9) {
             long headerLength = ByteBuffer.wrap(head, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
             if (headerLength >= 2 && headerLength <= size - 8 && head[8] == '{') {
                 return SAFETENSORS;
@@ -45,9 +53,14 @@ public enum WeightsFormat {
         }
         if (head.length >= 4 && head[0] == 'P' && head[1] == 'K'
                 && ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6))) {
-            return NPZ;
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                return Pth.isTorchZip(channel) ? PTH : NPZ;
+            }
+        }
+        if (Pth.isLegacy(head)) {
+            return PTH;
         }
         throw new TensorFormatException(path, "neither a safetensors file (an 8-byte header length, then a JSON"
-                + " object) nor an .npz zip archive (" + size + " bytes)");
+                + " object), nor an .npz or torch.save (.pth) zip archive (" + size + " bytes)");
     }
 }
