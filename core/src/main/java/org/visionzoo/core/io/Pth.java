@@ -40,8 +40,12 @@ public final class Pth {
     /** The largest {@code data.pkl}: torchvision's biggest state dicts need well under 1 MiB. */
     static final long MAX_PICKLE_BYTES = 64L << 20;
 
-    /** How much more than the file's size non-contiguous tensors may take once copied. */
-    static final long COPY_ALLOWANCE = 256L << 20;
+    /**
+     * Non-contiguous tensors are copied; the copies together may take twice the file's size plus
+     * this much. A permuted view is no larger than its storage; only views that repeat elements
+     * (stride 0) could take more, and a hostile file must not make them take gigabytes.
+     */
+    static final long COPY_ALLOWANCE = 16L << 20;
 
     /** The keys a checkpoint dict may keep the state dict under, in order of preference. */
     public static final List<String> CHECKPOINT_KEYS = List.of("state_dict", "model", "model_ema");
@@ -175,14 +179,14 @@ public final class Pth {
         if (version == null) {
             throw new TensorFormatException(source, "no " + prefix + "version entry; torch.save writes one");
         }
-        String v = smallText(zip, version);
+        String v = smallText(source, zip, version);
         if (!v.matches("[1-9][0-9]?\n?")) {
             throw new TensorFormatException(source + " (entry '" + version.name() + "')",
                     "expected a format version number, found '" + v.strip() + "'");
         }
         TorchZip.Entry byteOrder = zip.entries().get(prefix + "byteorder");
         if (byteOrder != null) {
-            String order = smallText(zip, byteOrder);
+            String order = smallText(source, zip, byteOrder);
             if (!order.equals("little")) {
                 throw new TensorFormatException(source + " (entry '" + byteOrder.name() + "')",
                         "byte order '" + order + "' is not supported; expected 'little'");
@@ -190,9 +194,10 @@ public final class Pth {
         }
     }
 
-    private static String smallText(TorchZip zip, TorchZip.Entry entry) throws IOException {
+    private static String smallText(String source, TorchZip zip, TorchZip.Entry entry) throws IOException {
         if (entry.size() > 16) {
-            throw new TensorFormatException(entry.name(), "expected a few bytes, found " + entry.size());
+            throw new TensorFormatException(source + " (entry '" + entry.name() + "')",
+                    "expected a few bytes, found " + entry.size());
         }
         ByteBuffer bytes = zip.map(entry);
         zip.checkCrc(entry, bytes);
@@ -284,7 +289,7 @@ public final class Pth {
                         + " (a dict of tensors): " + summary(dict));
             }
         }
-        long budget = fileSize + COPY_ALLOWANCE;
+        long budget = 2 * fileSize + COPY_ALLOWANCE;
         List<TensorData> tensors = new ArrayList<>();
         for (Map.Entry<?, ?> e : dict.entrySet()) {
             String name = (String) e.getKey();
@@ -349,7 +354,7 @@ public final class Pth {
         if (bytes > Integer.MAX_VALUE || bytes > budget) {
             throw new TensorFormatException(source, "tensor '" + name + "' is a non-contiguous view of "
                     + numel + " elements whose copy would take " + bytes + " bytes, more than allowed"
-                    + " (the file's size plus " + COPY_ALLOWANCE + " bytes for all copies together)");
+                    + " (twice the file's size plus " + COPY_ALLOWANCE + " bytes for all copies together)");
         }
         ByteBuffer out = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         long[] size = t.size();

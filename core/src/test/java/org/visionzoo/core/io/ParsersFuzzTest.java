@@ -62,6 +62,21 @@ class ParsersFuzzTest {
     }
 
     @FuzzTest(maxDuration = DURATION)
+    void pth(byte[] data) throws IOException {
+        Path file = write(data, "f.pth");
+        try {
+            Pth.Contents contents = Pth.read(file);
+            for (TensorData t : contents.tensors()) {
+                if (t.data().remaining() <= 1 << 16) {
+                    t.toFloatArray();
+                }
+            }
+        } catch (TensorFormatException e) {
+            expected(e, file);
+        }
+    }
+
+    @FuzzTest(maxDuration = DURATION)
     void weightsFormat(byte[] data) throws IOException {
         Path file = write(data, "w.bin");
         try {

@@ -1,0 +1,71 @@
+package org.visionzoo.examples.zoo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.visionzoo.core.testing.PthFixtures;
+import org.visionzoo.core.testing.Tolerance;
+import org.visionzoo.core.testing.TorchReference;
+import org.visionzoo.core.testing.TorchReference.Fixture;
+import org.visionzoo.core.testing.TorchReference.Options;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code zoo forward --weights X.pth} on files written by Debian's {@code torch.save(
+ * model.state_dict())}, one model per family plus a DenseNet file with torchvision's old keys
+ * ({@code norm.1}): the logits must be torchvision's, and the renames must be reported.
+ */
+class ZooForwardPthTest {
+
+    private static final int CLASSES = 7;
+
+    @TempDir static Path dir;
+
+    private static final Map<String, Fixture> FIXTURES = new HashMap<>();
+
+    @BeforeAll
+    static void writePthFiles() {
+        List<PthFixtures.Job> jobs = new ArrayList<>();
+        long seed = 51;
+        for (String model : List.of("resnet18", "densenet121", "mobilenet_v3_small", "efficientnet_b0")) {
+            Options options = Options.defaults().withNumClasses(CLASSES).withSize(48, 40).withBatch(2).withSeed(seed++);
+            Fixture fx = TorchReference.make(model, dir.resolve(model), options);
+            FIXTURES.put(model, fx);
+            jobs.add(new PthFixtures.Job(model, CLASSES, fx.weights(), dir.resolve(model + ".pth"), false));
+        }
+        jobs.add(new PthFixtures.Job("densenet121", CLASSES, FIXTURES.get("densenet121").weights(),
+                dir.resolve("densenet121-legacy-keys.pth"), true));
+        PthFixtures.convert(jobs);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "resnet18, resnet18.pth, false",
+        "densenet121, densenet121.pth, false",
+        "densenet121, densenet121-legacy-keys.pth, true",
+        "mobilenet_v3_small, mobilenet_v3_small.pth, false",
+        "efficientnet_b0, efficientnet_b0.pth, false"
+    })
+    void zooForwardOnAPthGivesTorchvisionsLogits(String model, String file, boolean renamed) {
+        Fixture fx = FIXTURES.get(model);
+        Path out = dir.resolve(file + ".npy");
+        ZooTest.Result r = ZooTest.zoo("forward", "--model", model, "--num-classes", CLASSES,
+                "--weights", dir.resolve(file), "--input", fx.input(), "--output", out);
+        assertThat(r.status()).as("stderr: %s", r.err()).isZero();
+        Tolerance.assertAllClose(file, TorchReference.readFloats(out), fx.expectedLogits());
+        if (renamed) {
+            assertThat(r.out()).contains("keys renamed as torchvision does (features.denseblock1.denselayer1.norm.1.weight"
+                    + " -> features.denseblock1.denselayer1.norm1.weight");
+        } else {
+            assertThat(r.out()).doesNotContain("renamed");
+        }
+    }
+}
