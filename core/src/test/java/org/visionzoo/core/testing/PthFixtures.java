@@ -27,9 +27,11 @@ public final class PthFixtures {
      * @param classes its number of classes
      * @param weights the fixture's safetensors state dict
      * @param out the {@code .pth} to write with {@code torch.save(model.state_dict(), out)}
-     * @param legacyKeys whether to rename DenseNet keys to their old form ({@code norm.1})
+     * @param variant {@code ""} for the plain state dict, {@code "legacy"} to rename DenseNet keys
+     *     to their old form ({@code norm.1}), {@code "wrapped"} to save it as a checkpoint's
+     *     {@code "model"}
      */
-    public record Job(String model, int classes, Path weights, Path out, boolean legacyKeys) {}
+    public record Job(String model, int classes, Path weights, Path out, String variant) {}
 
     /**
      * Writes {@code plain.pth}, {@code wrapped.pth}, {@code sd.pth}, {@code ema.pth}, {@code
@@ -54,8 +56,8 @@ public final class PthFixtures {
             }
             args.addAll(List.of(TorchReference.script().toString(), j.model(), Integer.toString(j.classes()),
                     j.weights().toAbsolutePath().toString(), j.out().toAbsolutePath().toString()));
-            if (j.legacyKeys()) {
-                args.add("legacy");
+            if (!j.variant().isEmpty()) {
+                args.add(j.variant());
             }
         }
         run(args);

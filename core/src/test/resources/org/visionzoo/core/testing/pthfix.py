@@ -10,11 +10,12 @@
       OUT/ema.pth      {"model_ema": <plain>, "epoch": 1}
       OUT/legacy.pth   <plain> in the legacy format (_use_new_zipfile_serialization=False)
       OUT/expected.json  key -> {"shape": [...], "values": [... as float ...]}
-  pthfix.py convert TORCHREF MODEL CLASSES IN.safetensors OUT.pth [legacy]
+  pthfix.py convert TORCHREF MODEL CLASSES IN.safetensors OUT.pth [legacy|wrapped]
       builds MODEL with torchref.py's builder, loads IN strictly, and writes
       torch.save(model.state_dict(), OUT); with "legacy", DenseNet keys are renamed to the old
-      form (denselayer1.norm1.weight -> denselayer1.norm.1.weight). Several jobs may follow one
-      another, separated by "--".
+      form (denselayer1.norm1.weight -> denselayer1.norm.1.weight); with "wrapped", the state
+      dict is saved as a training checkpoint's "model". Several jobs may follow one another,
+      separated by "--".
 """
 import collections
 import importlib.util
@@ -66,7 +67,7 @@ def cmd_tensors(out):
 OLD = re.compile(r"^(.*denselayer\d+\.(?:norm|relu|conv))((?:[12])\.(?:weight|bias|running_mean|running_var))$")
 
 
-def cmd_convert(torchref, model, classes, weights, out, legacy):
+def cmd_convert(torchref, model, classes, weights, out, how):
     spec = importlib.util.spec_from_file_location("torchref", torchref)
     ref = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ref)
@@ -74,7 +75,7 @@ def cmd_convert(torchref, model, classes, weights, out, legacy):
     state, _ = ref.read_safetensors(weights)
     net.load_state_dict(state, strict=True)
     sd = net.state_dict()
-    if legacy:
+    if how == "legacy":
         renamed = collections.OrderedDict()
         for k, v in sd.items():
             m = OLD.match(k)
@@ -82,7 +83,10 @@ def cmd_convert(torchref, model, classes, weights, out, legacy):
         renamed._metadata = sd._metadata
         assert renamed.keys() != sd.keys(), "no DenseNet key to rename"
         sd = renamed
-    torch.save(sd, out)
+    if how == "wrapped":
+        torch.save({"epoch": 3, "model": sd, "optimizer": {"state": {}, "param_groups": []}}, out)
+    else:
+        torch.save(sd, out)
 
 
 def main(argv):
@@ -92,7 +96,7 @@ def main(argv):
         job = []
         for a in argv[1:] + ["--"]:
             if a == "--":
-                cmd_convert(*job[:5], legacy=len(job) > 5 and job[5] == "legacy")
+                cmd_convert(*job[:5], how=job[5] if len(job) > 5 else "")
                 job = []
             else:
                 job.append(a)

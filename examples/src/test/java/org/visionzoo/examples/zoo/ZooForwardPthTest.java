@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * {@code zoo forward --weights X.pth} on files written by Debian's {@code torch.save(
  * model.state_dict())}, one model per family plus a DenseNet file with torchvision's old keys
- * ({@code norm.1}): the logits must be torchvision's, and the renames must be reported.
+ * ({@code norm.1}) and a training checkpoint that wraps the state dict: the logits must be
+ * torchvision's, and the renames and the checkpoint key must be reported.
  */
 class ZooForwardPthTest {
 
@@ -39,33 +40,37 @@ class ZooForwardPthTest {
             Options options = Options.defaults().withNumClasses(CLASSES).withSize(48, 40).withBatch(2).withSeed(seed++);
             Fixture fx = TorchReference.make(model, dir.resolve(model), options);
             FIXTURES.put(model, fx);
-            jobs.add(new PthFixtures.Job(model, CLASSES, fx.weights(), dir.resolve(model + ".pth"), false));
+            jobs.add(new PthFixtures.Job(model, CLASSES, fx.weights(), dir.resolve(model + ".pth"), ""));
         }
         jobs.add(new PthFixtures.Job("densenet121", CLASSES, FIXTURES.get("densenet121").weights(),
-                dir.resolve("densenet121-legacy-keys.pth"), true));
+                dir.resolve("densenet121-legacy-keys.pth"), "legacy"));
+        jobs.add(new PthFixtures.Job("resnet18", CLASSES, FIXTURES.get("resnet18").weights(),
+                dir.resolve("resnet18-checkpoint.pth"), "wrapped"));
         PthFixtures.convert(jobs);
     }
 
     @ParameterizedTest
-    @CsvSource({
-        "resnet18, resnet18.pth, false",
-        "densenet121, densenet121.pth, false",
-        "densenet121, densenet121-legacy-keys.pth, true",
-        "mobilenet_v3_small, mobilenet_v3_small.pth, false",
-        "efficientnet_b0, efficientnet_b0.pth, false"
+    @CsvSource(quoteCharacter = '"', value = {
+        "resnet18, resnet18.pth, -",
+        "resnet18, resnet18-checkpoint.pth, weights from the checkpoint's 'model'",
+        "densenet121, densenet121.pth, -",
+        "densenet121, densenet121-legacy-keys.pth, keys renamed as torchvision does"
+                + " (features.denseblock1.denselayer1.norm.1.weight -> features.denseblock1.denselayer1.norm1.weight",
+        "mobilenet_v3_small, mobilenet_v3_small.pth, -",
+        "efficientnet_b0, efficientnet_b0.pth, -"
     })
-    void zooForwardOnAPthGivesTorchvisionsLogits(String model, String file, boolean renamed) {
+    void zooForwardOnAPthGivesTorchvisionsLogits(String model, String file, String note) {
+        // note: what the command must print about the file, "-" for nothing
         Fixture fx = FIXTURES.get(model);
         Path out = dir.resolve(file + ".npy");
         ZooTest.Result r = ZooTest.zoo("forward", "--model", model, "--num-classes", CLASSES,
                 "--weights", dir.resolve(file), "--input", fx.input(), "--output", out);
         assertThat(r.status()).as("stderr: %s", r.err()).isZero();
         Tolerance.assertAllClose(file, TorchReference.readFloats(out), fx.expectedLogits());
-        if (renamed) {
-            assertThat(r.out()).contains("keys renamed as torchvision does (features.denseblock1.denselayer1.norm.1.weight"
-                    + " -> features.denseblock1.denselayer1.norm1.weight");
+        if (note.equals("-")) {
+            assertThat(r.out()).doesNotContain("renamed").doesNotContain("checkpoint");
         } else {
-            assertThat(r.out()).doesNotContain("renamed");
+            assertThat(r.out()).contains(note);
         }
     }
 }
