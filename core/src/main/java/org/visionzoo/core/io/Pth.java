@@ -32,8 +32,9 @@ import java.util.stream.Collectors;
  *
  * <p>A checkpoint dict that wraps the state dict under {@code "state_dict"}, {@code "model"} or
  * {@code "model_ema"} (in that order of preference) is accepted; {@link Contents#checkpointKey()}
- * says which key was used. Files of the legacy format (torch before 1.6) are refused with the way
- * to convert them.
+ * says which key was used. Files of the legacy format (torch before 1.6, still used by some of
+ * torchvision's published weights) are read too, with the same unpickler and checks (they have no
+ * CRCs).
  */
 public final class Pth {
 
@@ -79,8 +80,8 @@ public final class Pth {
      *
      * @param path the file, treated as untrusted
      * @return its tensors, and the checkpoint key they were found under
-     * @throws TensorFormatException if the file is not a torch.save zip archive (or is one of the
-     *     legacy format), its structure is malformed, its pickle uses anything outside the
+     * @throws TensorFormatException if the file is neither a torch.save zip archive nor a file of
+     *     the legacy format, its structure is malformed, its pickle uses anything outside the
      *     allow-list or exceeds a bound, a tensor lies outside its storage, a CRC-32 does not match,
      *     or it holds no state dict
      * @throws IOException if reading fails
@@ -88,7 +89,9 @@ public final class Pth {
     public static Contents read(Path path) throws IOException {
         String source = String.valueOf(path);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            checkNotLegacy(source, channel);
+            if (checkLegacy(source, channel)) {
+                return readLegacy(source, channel);
+            }
             TorchZip zip = TorchZip.open(source, channel);
             String prefix = prefix(source, zip);
             checkVersion(source, zip, prefix);
@@ -133,19 +136,103 @@ public final class Pth {
         return true;
     }
 
-    private static void checkNotLegacy(String source, FileChannel channel) throws IOException {
+    /** Whether the file is of the legacy format; refuses other bare pickles. */
+    private static boolean checkLegacy(String source, FileChannel channel) throws IOException {
         int n = (int) Math.min(channel.size(), LEGACY_MAGIC.length);
         byte[] head = new byte[n];
         FileRegions.read(channel, 0, n).get(head);
         if (isLegacy(head)) {
-            throw new TensorFormatException(source, "a torch.save file of the legacy format (torch before 1.6),"
-                    + " which is not supported; re-save it with a current torch:"
-                    + " torch.save(torch.load(\"old.pth\"), \"new.pth\")");
+            return true;
         }
         if (n > 0 && head[0] == (byte) 0x80) {
-            throw new TensorFormatException(source, "a bare pickle, not a torch.save zip archive; re-save it"
-                    + " with torch.save(state_dict, \"new.pth\") from torch 1.6 or later");
+            throw new TensorFormatException(source, "a bare pickle, not a torch.save file; re-save it"
+                    + " with torch.save(state_dict, \"new.pth\")");
         }
+        return false;
+    }
+
+    /**
+     * The legacy format (torch before 1.6, {@code _use_new_zipfile_serialization=False}): pickles
+     * one after another — the magic number, the protocol version 1001, the writer's system info,
+     * the state dict, the sorted list of storage keys — then each storage as an 8-byte element count
+     * and its bytes, in the list's order. The same restricted unpickler reads every pickle; the
+     * storages are mapped once their positions are known.
+     */
+    private static Contents readLegacy(String source, FileChannel channel) throws IOException {
+        long size = channel.size();
+        String fix = "; re-save it with a current torch: torch.save(torch.load(\"old.pth\"), \"new.pth\")";
+        if (size > Integer.MAX_VALUE) {
+            throw new TensorFormatException(source, "a legacy-format torch.save file of 2 GiB or more is not"
+                    + " supported" + fix);
+        }
+        ByteBuffer file = FileRegions.map(channel, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = LEGACY_MAGIC.length;
+        if (size <= pos || file.get(pos) != '.') {
+            throw new TensorFormatException(source, "a legacy-format torch.save file whose magic number is not"
+                    + " followed by STOP");
+        }
+        pos++;
+        TorchPickle.PersistentLoader none = (type, dtype, key, numel) -> {
+            throw new TensorFormatException(source, "a storage outside the legacy format's state dict");
+        };
+        TorchPickle.Loaded version = TorchPickle.loadAt(source, file.duplicate().position(pos), none);
+        if (!Long.valueOf(1001).equals(version.value())) {
+            throw new TensorFormatException(source, "legacy protocol version " + TorchPickle.describe(version.value())
+                    + ", expected 1001" + fix);
+        }
+        TorchPickle.Loaded info = TorchPickle.loadAt(source, file.duplicate().position(version.end()), none);
+        if (!(info.value() instanceof Map<?, ?> sysInfo) || !Boolean.TRUE.equals(sysInfo.get("little_endian"))) {
+            throw new TensorFormatException(source, "the legacy file's system info does not say little_endian=True;"
+                    + " big-endian files are not supported" + fix);
+        }
+        Map<String, TorchPickle.Storage> storages = new LinkedHashMap<>();
+        TorchPickle.Loaded main = TorchPickle.loadAt(source, file.duplicate().position(info.end()),
+                (type, dtype, key, numel) -> {
+                    TorchPickle.Storage known = storages.get(key);
+                    if (known == null) {
+                        known = new TorchPickle.Storage(key, dtype, numel, null);
+                        storages.put(key, known);
+                    } else if (known.dtype() != dtype || known.numel() != numel) {
+                        throw new TensorFormatException(source, "storage '" + key + "' is named as " + known.numel()
+                                + " " + known.dtype() + " and as " + numel + " " + dtype + " elements");
+                    }
+                    return known;
+                });
+        TorchPickle.Loaded keys = TorchPickle.loadAt(source, file.duplicate().position(main.end()), none);
+        if (!(keys.value() instanceof List<?> keyList) || keyList.size() != storages.size()
+                || !keyList.stream().allMatch(storages::containsKey)
+                || keyList.stream().distinct().count() != keyList.size()) {
+            throw new TensorFormatException(source, "the legacy file's list of storage keys does not name each of"
+                    + " the state dict's " + storages.size() + " storages once");
+        }
+        long at = keys.end();
+        for (Object key : keyList) {
+            TorchPickle.Storage storage = storages.get(key);
+            if (at + 8 > size) {
+                throw new TensorFormatException(source, "the file ends before storage '" + key + "' (truncated?)");
+            }
+            long numel = file.getLong((int) at);
+            if (numel != storage.numel()) {
+                throw new TensorFormatException(source, "storage '" + key + "' holds " + numel
+                        + " elements, but the state dict declares " + storage.numel());
+            }
+            long bytes;
+            try {
+                bytes = Math.multiplyExact(numel, (long) storage.dtype().byteSize());
+            } catch (ArithmeticException e) {
+                bytes = Long.MAX_VALUE;
+            }
+            if (bytes > size - at - 8) {
+                throw new TensorFormatException(source, "storage '" + key + "' of " + numel + " "
+                        + storage.dtype() + " elements runs past the end of the file (truncated?)");
+            }
+            storage.setBytes(file.slice((int) at + 8, (int) bytes));
+            at += 8 + bytes;
+        }
+        if (at != size) {
+            throw new TensorFormatException(source, (size - at) + " bytes follow the last storage");
+        }
+        return select(source, main.value(), size);
     }
 
     /** The single top-level folder of every entry, with its slash; checks data.pkl is in it. */

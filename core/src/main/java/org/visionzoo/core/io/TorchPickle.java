@@ -86,14 +86,57 @@ final class TorchPickle {
     }
 
     /**
-     * What the persistent-id callback returns for a storage: its element type and its bytes.
-     *
-     * @param key the storage's key (the name of its entry under {@code data/})
-     * @param dtype the element type
-     * @param numel the number of elements
-     * @param bytes the raw little-endian bytes, {@code numel * dtype.byteSize()} of them
+     * What the persistent-id callback returns for a storage: its element type and its bytes, which
+     * the legacy format provides only after the pickle (see {@link #setBytes}).
      */
-    record Storage(String key, DType dtype, long numel, ByteBuffer bytes) {}
+    static final class Storage {
+        private final String key;
+        private final DType dtype;
+        private final long numel;
+        private ByteBuffer bytes;
+
+        /**
+         * @param key the storage's key (the name of its entry under {@code data/})
+         * @param dtype the element type
+         * @param numel the number of elements
+         * @param bytes the raw little-endian bytes, {@code numel * dtype.byteSize()} of them, or
+         *     {@code null} until {@link #setBytes}
+         */
+        Storage(String key, DType dtype, long numel, ByteBuffer bytes) {
+            this.key = key;
+            this.dtype = dtype;
+            this.numel = numel;
+            this.bytes = bytes;
+        }
+
+        String key() {
+            return key;
+        }
+
+        DType dtype() {
+            return dtype;
+        }
+
+        long numel() {
+            return numel;
+        }
+
+        ByteBuffer bytes() {
+            return bytes;
+        }
+
+        void setBytes(ByteBuffer bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    /**
+     * A value and where its pickle ended, for the legacy format's pickles one after another.
+     *
+     * @param value the value
+     * @param end the position just past its STOP opcode
+     */
+    record Loaded(Object value, int end) {}
 
     /**
      * A tensor: a view of a storage, checked to lie within it.
@@ -140,6 +183,7 @@ final class TorchPickle {
     private static final Global ORDERED_DICT = new Global("collections", "OrderedDict");
     private static final Global REBUILD_TENSOR = new Global("torch._utils", "_rebuild_tensor_v2");
     private static final Global REBUILD_PARAMETER = new Global("torch._utils", "_rebuild_parameter");
+    private static final Global REBUILD_TENSOR_V1 = new Global("torch._utils", "_rebuild_tensor");
 
     private final String source;
     private final ByteBuffer in;
@@ -168,10 +212,19 @@ final class TorchPickle {
      *     outside the allow-list
      */
     static Object load(String source, ByteBuffer pickle, PersistentLoader loader) throws TensorFormatException {
+        return loadAt(source, pickle, loader).value();
+    }
+
+    /**
+     * Unpickles the pickle that starts at the buffer's position, which may be followed by more.
+     *
+     * @return the value and the absolute position just past its STOP opcode
+     */
+    static Loaded loadAt(String source, ByteBuffer pickle, PersistentLoader loader) throws TensorFormatException {
         TorchPickle p = new TorchPickle(source, pickle, loader);
         Object value = p.run();
         p.checkNesting(value);
-        return value;
+        return new Loaded(value, p.in.position());
     }
 
     private TensorFormatException error(String problem) {
@@ -450,9 +503,10 @@ final class TorchPickle {
     private Global global(String module, String name) throws TensorFormatException {
         Global g = new Global(module, name);
         boolean storage = module.equals("torch") && STORAGES.containsKey(name);
-        if (!(storage || g.equals(ORDERED_DICT) || g.equals(REBUILD_TENSOR) || g.equals(REBUILD_PARAMETER))) {
+        if (!(storage || g.equals(ORDERED_DICT) || g.equals(REBUILD_TENSOR) || g.equals(REBUILD_PARAMETER)
+                || g.equals(REBUILD_TENSOR_V1))) {
             throw error("global '" + g.qualified() + "' is not allowed; a weights file may only name"
-                    + " collections.OrderedDict, torch._utils._rebuild_tensor_v2,"
+                    + " collections.OrderedDict, torch._utils._rebuild_tensor(_v2),"
                     + " torch._utils._rebuild_parameter and torch's typed storage classes"
                     + " (nothing is imported or run)");
         }
@@ -477,6 +531,16 @@ final class TorchPickle {
         }
         if (g.equals(REBUILD_TENSOR)) {
             return rebuildTensor(a);
+        }
+        if (g.equals(REBUILD_TENSOR_V1)) {
+            // torch before 0.4: (storage, offset, size, stride)
+            if (a.size() != 4) {
+                throw error("torch._utils._rebuild_tensor called with " + a.size() + " arguments, expected 4");
+            }
+            List<Object> v2 = new ArrayList<>(a);
+            v2.add(Boolean.FALSE);
+            v2.add(new LinkedHashMap<>());
+            return rebuildTensor(v2);
         }
         if (g.equals(REBUILD_PARAMETER)) {
             if (a.size() != 3 || !(a.get(0) instanceof Tensor tensor) || !(a.get(1) instanceof Boolean)
@@ -573,11 +637,17 @@ final class TorchPickle {
     }
 
     private Storage persistent(Object pid) throws TensorFormatException {
-        if (!(pid instanceof Tuple t) || t.items().size() != 5 || !"storage".equals(t.items().get(0))) {
+        if (!(pid instanceof Tuple t) || t.items().size() < 5 || t.items().size() > 6
+                || !"storage".equals(t.items().get(0))) {
             throw error("a persistent id is " + describe(pid)
                     + ", expected ('storage', type, key, location, numel)");
         }
         List<Object> a = t.items();
+        if (a.size() == 6 && a.get(5) != NONE) {
+            // The legacy format's view_metadata: storages that are views of others (torch before 0.4).
+            throw error("a storage view (view_metadata of the legacy format) is not supported; re-save the"
+                    + " file with a current torch: torch.save(torch.load(\"old.pth\"), \"new.pth\")");
+        }
         if (!(a.get(1) instanceof Global g) || !g.module().equals("torch") || !STORAGES.containsKey(g.name())) {
             throw error("a storage's type is " + describe(a.get(1)) + ", expected a torch storage class");
         }

@@ -18,8 +18,7 @@ import java.nio.file.StandardOpenOption;
  * safetensors test comes first: a zip's first eight bytes read as a length far beyond any file.
  * A zip archive is a {@code torch.save} file ({@code .pth}, {@code .pt}) when its central directory
  * names a {@code <prefix>/data.pkl} entry, else an {@code .npz}; a file that starts like the legacy
- * {@code torch.save} format (before torch 1.6) is also recognised as {@link #PTH}, so that reading
- * it says how to convert it.
+ * {@code torch.save} format (before torch 1.6) is also a {@link #PTH}.
  */
 public enum WeightsFormat {
     /** A safetensors file. */

@@ -94,14 +94,38 @@ class PthTest {
     }
 
     @Test
-    void theLegacyFormatIsRefusedWithTheWayToConvertIt() throws IOException {
+    void theLegacyFormatReadsLikeTheZipFormat() throws IOException {
         Path legacy = fixtures.resolve("legacy.pth");
         assertThat(WeightsFormat.detect(legacy)).isEqualTo(WeightsFormat.PTH);
-        assertThatThrownBy(() -> Pth.read(legacy))
-                .isInstanceOf(TensorFormatException.class)
-                .hasMessageStartingWith(legacy.toString())
-                .hasMessageContaining("legacy format (torch before 1.6)")
-                .hasMessageContaining("torch.save(torch.load(");
+        Map<String, TensorData> zip = byName(Pth.read(fixtures.resolve("plain.pth")));
+        Pth.Contents c = Pth.read(legacy);
+        assertThat(c.checkpointKey()).isEmpty();
+        Map<String, TensorData> old = byName(c);
+        assertThat(old.keySet()).containsExactlyElementsOf(zip.keySet());
+        for (String key : zip.keySet()) {
+            assertThat(old.get(key).dtype()).as(key).isEqualTo(zip.get(key).dtype());
+            assertThat(old.get(key).shape()).as(key).containsExactly(zip.get(key).shape());
+            assertThat(old.get(key).toFloatArray()).as(key).containsExactly(zip.get(key).toFloatArray());
+        }
+    }
+
+    @Test
+    void hostileOrTruncatedLegacyFilesAreRefused() throws IOException {
+        byte[] legacy = Files.readAllBytes(fixtures.resolve("legacy.pth"));
+        assertRefused(Files.write(dir.resolve("cut.pth"), Arrays.copyOf(legacy, legacy.length - 3)),
+                "runs past the end of the file (truncated?)");
+        assertRefused(Files.write(dir.resolve("longer.pth"), concat(legacy, bytes(0))), "1 bytes follow the last storage");
+        Path marker = dir.resolve("pwned");
+        byte[] head = concat(bytes(0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, '.'),
+                bytes(0x80, 2, 'M', 0xe9, 0x03, '.'), concat(PROTO, bytes('}'), unicode("little_endian"), bytes(0x88, 's', '.')));
+        Path hostile = Files.write(dir.resolve("hostile-legacy.pth"), concat(head, PROTO, global("os", "system"),
+                unicode("touch " + marker), bytes(0x85, 'R', '.')));
+        assertThat(WeightsFormat.detect(hostile)).isEqualTo(WeightsFormat.PTH);
+        assertRefused(hostile, "global 'os.system' is not allowed");
+        assertThat(marker).doesNotExist();
+        Path bigEndian = Files.write(dir.resolve("big-endian.pth"), concat(Arrays.copyOf(head, head.length - 3),
+                bytes(0x89, 's', '.')));
+        assertRefused(bigEndian, "big-endian files are not supported");
     }
 
     @Test

@@ -28,7 +28,8 @@ public final class PthFixtures {
      * @param weights the fixture's safetensors state dict
      * @param out the {@code .pth} to write with {@code torch.save(model.state_dict(), out)}
      * @param variant {@code ""} for the plain state dict, {@code "legacy"} to rename DenseNet keys
-     *     to their old form ({@code norm.1}), {@code "wrapped"} to save it as a checkpoint's
+     *     to their old form ({@code norm.1}), {@code "old"} for old keys in the legacy format
+     *     (torch before 1.6), {@code "wrapped"} to save it as a checkpoint's
      *     {@code "model"}
      */
     public record Job(String model, int classes, Path weights, Path out, String variant) {}

@@ -10,10 +10,12 @@
       OUT/ema.pth      {"model_ema": <plain>, "epoch": 1}
       OUT/legacy.pth   <plain> in the legacy format (_use_new_zipfile_serialization=False)
       OUT/expected.json  key -> {"shape": [...], "values": [... as float ...]}
-  pthfix.py convert TORCHREF MODEL CLASSES IN.safetensors OUT.pth [legacy|wrapped]
+  pthfix.py convert TORCHREF MODEL CLASSES IN.safetensors OUT.pth [legacy|old|wrapped]
       builds MODEL with torchref.py's builder, loads IN strictly, and writes
       torch.save(model.state_dict(), OUT); with "legacy", DenseNet keys are renamed to the old
-      form (denselayer1.norm1.weight -> denselayer1.norm.1.weight); with "wrapped", the state
+      form (denselayer1.norm1.weight -> denselayer1.norm.1.weight); with "old", also in the
+      legacy format (_use_new_zipfile_serialization=False), as torchvision's published DenseNet
+      weights are; with "wrapped", the state
       dict is saved as a training checkpoint's "model". Several jobs may follow one another,
       separated by "--".
 """
@@ -75,7 +77,7 @@ def cmd_convert(torchref, model, classes, weights, out, how):
     state, _ = ref.read_safetensors(weights)
     net.load_state_dict(state, strict=True)
     sd = net.state_dict()
-    if how == "legacy":
+    if how in ("legacy", "old"):
         renamed = collections.OrderedDict()
         for k, v in sd.items():
             m = OLD.match(k)
@@ -85,6 +87,8 @@ def cmd_convert(torchref, model, classes, weights, out, how):
         sd = renamed
     if how == "wrapped":
         torch.save({"epoch": 3, "model": sd, "optimizer": {"state": {}, "param_groups": []}}, out)
+    elif how == "old":
+        torch.save(sd, out, _use_new_zipfile_serialization=False)
     else:
         torch.save(sd, out)
 
