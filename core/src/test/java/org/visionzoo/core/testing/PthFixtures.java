@@ -64,6 +64,23 @@ public final class PthFixtures {
         run(args);
     }
 
+    /**
+     * Re-saves a safetensors file with {@code torch.save}: its tensors as an {@code OrderedDict},
+     * or wrapped as {@code {key: it, "epoch": 1}}.
+     *
+     * @param weights the safetensors file
+     * @param out the {@code .pth} to write
+     * @param key the checkpoint key, or empty for the bare state dict
+     */
+    public static void resave(Path weights, Path out, String key) {
+        List<String> args = new ArrayList<>(List.of("resave", TorchReference.script().toString(),
+                weights.toAbsolutePath().toString(), out.toAbsolutePath().toString()));
+        if (!key.isEmpty()) {
+            args.add(key);
+        }
+        run(args);
+    }
+
     private static void run(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(TorchReference.python().toString(), script().toString()));
         cmd.addAll(args);

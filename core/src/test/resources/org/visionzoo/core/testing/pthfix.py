@@ -18,6 +18,8 @@
       weights are; with "wrapped", the state
       dict is saved as a training checkpoint's "model". Several jobs may follow one another,
       separated by "--".
+  pthfix.py resave TORCHREF IN.safetensors OUT.pth [KEY]
+      torch.save of IN's tensors as an OrderedDict, or as {KEY: it, "epoch": 1}.
 """
 import collections
 import importlib.util
@@ -69,10 +71,21 @@ def cmd_tensors(out):
 OLD = re.compile(r"^(.*denselayer\d+\.(?:norm|relu|conv))((?:[12])\.(?:weight|bias|running_mean|running_var))$")
 
 
-def cmd_convert(torchref, model, classes, weights, out, how):
-    spec = importlib.util.spec_from_file_location("torchref", torchref)
+def load_torchref(path):
+    spec = importlib.util.spec_from_file_location("torchref", path)
     ref = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ref)
+    return ref
+
+
+def cmd_resave(torchref, weights, out, key=None):
+    state, _ = load_torchref(torchref).read_safetensors(weights)
+    sd = collections.OrderedDict(state)
+    torch.save({key: sd, "epoch": 1} if key else sd, out)
+
+
+def cmd_convert(torchref, model, classes, weights, out, how):
+    ref = load_torchref(torchref)
     net = ref.build_model(model, num_classes=int(classes))
     state, _ = ref.read_safetensors(weights)
     net.load_state_dict(state, strict=True)
@@ -96,6 +109,8 @@ def cmd_convert(torchref, model, classes, weights, out, how):
 def main(argv):
     if argv[:1] == ["tensors"]:
         cmd_tensors(argv[1])
+    elif argv[:1] == ["resave"]:
+        cmd_resave(*argv[1:])
     elif argv[:1] == ["convert"]:
         job = []
         for a in argv[1:] + ["--"]:
