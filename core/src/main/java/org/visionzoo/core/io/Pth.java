@@ -32,8 +32,8 @@ import java.util.stream.Collectors;
  *
  * <p>A checkpoint dict that wraps the state dict under {@code "state_dict"}, {@code "model"} or
  * {@code "model_ema"} (in that order of preference) is accepted; {@link Contents#checkpointKey()}
- * says which key was used. Files of the legacy format (torch before 1.6, still used by some of
- * torchvision's published weights) are read too, with the same unpickler and checks (they have no
+ * says which key was used. Files of the legacy format (torch before 1.6, which older published
+ * weights use) are read too, with the same unpickler and checks (they have no
  * CRCs).
  */
 public final class Pth {

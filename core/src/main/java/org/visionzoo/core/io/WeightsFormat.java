@@ -39,6 +39,20 @@ public enum WeightsFormat {
      * @throws IOException if reading fails
      */
     public static WeightsFormat detect(Path path) throws IOException {
+        return detectFormat(path);
+    }
+
+    /** Whether a file has a POSIX tar header ({@code ustar} at offset 257). */
+    private static boolean isTar(Path path) throws IOException {
+        byte[] block;
+        try (InputStream in = Files.newInputStream(path)) {
+            block = in.readNBytes(263);
+        }
+        return block.length == 263 && new String(block, 257, 5, java.nio.charset.StandardCharsets.US_ASCII)
+                .equals("ustar");
+    }
+
+    private static WeightsFormat detectFormat(Path path) throws IOException {
         long size = Files.size(path);
         byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
@@ -58,6 +72,11 @@ public enum WeightsFormat {
         }
         if (Pth.isLegacy(head)) {
             return PTH;
+        }
+        if (isTar(path)) {
+            throw new TensorFormatException(path, "a tar archive, perhaps a torch.save file of the format before"
+                    + " torch 0.1.10, which is not supported; re-save it with a current torch:"
+                    + " torch.save(torch.load(\"old.pth\"), \"new.pth\")");
         }
         throw new TensorFormatException(path, "neither a safetensors file (an 8-byte header length, then a JSON"
                 + " object), nor an .npz or torch.save (.pth) zip archive (" + size + " bytes)");

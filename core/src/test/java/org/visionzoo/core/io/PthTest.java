@@ -254,6 +254,12 @@ class PthTest {
             zip.closeEntry();
         }
         assertRefused(deflated, "the entry is compressed (method 8)");
+        byte[] tar = new byte[1024];
+        System.arraycopy(ascii("ustar"), 0, tar, 257, 5);
+        Path oldest = Files.write(dir.resolve("tar.pth"), tar);
+        assertThatThrownBy(() -> WeightsFormat.detect(oldest))
+                .hasMessageStartingWith(oldest.toString())
+                .hasMessageContaining("a tar archive, perhaps a torch.save file of the format before torch 0.1.10");
         Files.write(dir.resolve("bare.pkl"), concat(PROTO, bytes('}', '.')));
         assertRefused(dir.resolve("bare.pkl"), "a bare pickle");
     }

@@ -14,8 +14,7 @@
       builds MODEL with torchref.py's builder, loads IN strictly, and writes
       torch.save(model.state_dict(), OUT); with "legacy", DenseNet keys are renamed to the old
       form (denselayer1.norm1.weight -> denselayer1.norm.1.weight); with "old", also in the
-      legacy format (_use_new_zipfile_serialization=False), as torchvision's published DenseNet
-      weights are; with "wrapped", the state
+      legacy format (_use_new_zipfile_serialization=False); with "wrapped", the state
       dict is saved as a training checkpoint's "model". Several jobs may follow one another,
       separated by "--".
   pthfix.py resave TORCHREF IN.safetensors OUT.pth [KEY]
