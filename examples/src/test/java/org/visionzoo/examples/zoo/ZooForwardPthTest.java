@@ -3,6 +3,7 @@ package org.visionzoo.examples.zoo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -12,17 +13,23 @@ import org.visionzoo.core.testing.TorchReference;
 import org.visionzoo.core.testing.TorchReference.Fixture;
 import org.visionzoo.core.testing.TorchReference.Options;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * {@code zoo forward --weights X.pth} on files written by Debian's {@code torch.save(
  * model.state_dict())}, one model per family plus a DenseNet file with torchvision's old keys
- * ({@code norm.1}), in the zip format and in the legacy one (as torchvision's published DenseNet
- * weights are), and a training checkpoint that wraps the state dict: the logits must be
+ * ({@code norm.1}), in the zip format and in the legacy one (torch before 1.6), and a training checkpoint that wraps the state dict: the logits must be
  * torchvision's, and the renames and the checkpoint key must be reported.
  */
 class ZooForwardPthTest {
@@ -77,5 +84,40 @@ class ZooForwardPthTest {
         } else {
             assertThat(r.out()).contains(note);
         }
+    }
+
+    @Test
+    void aPthThatWouldRunACommandIsRefusedAndNothingRuns() throws IOException {
+        Path marker = dir.resolve("pwned");
+        ByteArrayOutputStream pkl = new ByteArrayOutputStream();
+        pkl.writeBytes(new byte[] {(byte) 0x80, 2});
+        pkl.writeBytes("cposix\nsystem\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] command = ("touch " + marker).getBytes(StandardCharsets.UTF_8);
+        pkl.write('X');
+        pkl.writeBytes(new byte[] {(byte) command.length, 0, 0, 0});
+        pkl.writeBytes(command);
+        pkl.writeBytes(new byte[] {(byte) 0x85, 'R', '.'});
+        Path evil = dir.resolve("evil.pth");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(evil))) {
+            for (Map.Entry<String, byte[]> e : Map.of("archive/data.pkl", pkl.toByteArray(),
+                    "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII)).entrySet()) {
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(e.getValue().length);
+                CRC32 crc = new CRC32();
+                crc.update(e.getValue());
+                entry.setCrc(crc.getValue());
+                zip.putNextEntry(entry);
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        Fixture fx = FIXTURES.get("resnet18");
+        ZooTest.Result r = ZooTest.zoo("forward", "--model", "resnet18", "--num-classes", CLASSES,
+                "--weights", evil, "--input", fx.input(), "--output", dir.resolve("evil.npy"));
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err()).contains(evil.toString()).contains("global 'posix.system' is not allowed");
+        assertThat(marker).doesNotExist();
+        assertThat(dir.resolve("evil.npy")).doesNotExist();
     }
 }
