@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 
 import org.visionzoo.core.io.DType;
 import org.visionzoo.core.io.Npz;
+import org.visionzoo.core.io.Pth;
 import org.visionzoo.core.io.SafeTensors;
 import org.visionzoo.core.io.TensorData;
 import org.visionzoo.core.io.TensorFile;
@@ -26,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Imports a torchvision {@code state_dict} into a VisionZoo model and exports a model's weights
@@ -38,6 +41,13 @@ import java.util.Set;
  * Weights.save(model, Path.of("out.safetensors"));           // torchvision keys, atomic
  * }</pre>
  *
+ * <p>Files are recognised by content ({@link WeightsFormat}): safetensors, {@code .npz}, and
+ * {@code torch.save}'s {@code .pth}/{@code .pt} (read safely by {@link Pth}, a checkpoint dict's
+ * {@code "state_dict"}, {@code "model"} or {@code "model_ema"} included). Keys are renamed as
+ * torchvision's loaders rename them (DenseNet's old {@code denselayer1.norm.1.weight} becomes
+ * {@code denselayer1.norm1.weight}) when the old key is not the model's and the new one is; the
+ * report lists every rename.
+ *
  * <p>Import validates everything before copying anything: on a mismatch the model is untouched
  * and the exception lists every problem. Batch norms' {@code num_batches_tracked} buffers are
  * accepted and ignored (VisionZoo's batch norm uses a fixed momentum); export writes them as 0 so
@@ -48,10 +58,14 @@ public final class Weights {
     private static final String NUM_BATCHES_TRACKED = "num_batches_tracked";
     private static final NDIndex ALL = new NDIndex(":");
 
+    /** torchvision's DenseNet {@code _load_state_dict}: old checkpoints name {@code norm.1}, not {@code norm1}. */
+    private static final Pattern DENSENET_OLD_KEY = Pattern.compile(
+            "^(.*denselayer\\d+\\.(?:norm|relu|conv))\\.((?:[12])\\.(?:weight|bias|running_mean|running_var))$");
+
     private Weights() {}
 
     /**
-     * Loads a safetensors or .npz file strictly.
+     * Loads a safetensors, .npz or .pth file strictly.
      *
      * @param model an initialised model
      * @param file the weights
@@ -63,7 +77,8 @@ public final class Weights {
     }
 
     /**
-     * Loads a safetensors or .npz file (recognised by content, not extension).
+     * Loads a safetensors, .npz or torch.save ({@code .pth}, {@code .pt}) file, recognised by
+     * content, not extension.
      *
      * @param model an initialised model
      * @param file the weights
@@ -85,28 +100,38 @@ public final class Weights {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "weights file not found");
         }
-        if (WeightsFormat.detect(file) == WeightsFormat.NPZ) {
+        WeightsFormat format = WeightsFormat.detect(file);
+        if (format == WeightsFormat.NPZ) {
             // Names, types and shapes first, from the npy headers: nothing is inflated for an
             // archive that does not fit the model (a small file may declare gigabytes).
             Map<String, Described> described = new LinkedHashMap<>();
             for (Npz.Entry e : Npz.entries(file)) {
                 described.put(e.name(), new Described(e.dtype(), e.shape()));
             }
-            LoadReport report = check(model, file, options, params, described);
+            Map<String, String> renames = renames(described.keySet(), params.keySet());
+            LoadReport report = check(model, file, options, params, rename(described, renames), renames, "");
             Set<String> wanted = Set.copyOf(report.loaded());
             Map<String, TensorData> tensors = new LinkedHashMap<>();
-            for (TensorData t : Npz.read(file, wanted::contains)) {
-                tensors.put(t.name(), t);
+            for (TensorData t : Npz.read(file, name -> wanted.contains(renames.getOrDefault(name, name)))) {
+                tensors.put(renames.getOrDefault(t.name(), t.name()), t);
             }
             copy(params, report, tensors);
             return report;
+        }
+        if (format == WeightsFormat.PTH) {
+            Pth.Contents contents = Pth.read(file);
+            Map<String, TensorData> tensors = new LinkedHashMap<>();
+            for (TensorData t : contents.tensors()) {
+                tensors.put(t.name(), t);
+            }
+            return load(model, file, options, params, tensors, contents.checkpointKey());
         }
         try (TensorFile tf = SafeTensors.read(file)) {
             Map<String, TensorData> tensors = new LinkedHashMap<>();
             for (String name : tf.names()) {
                 tensors.put(name, tf.get(name));
             }
-            return load(model, file, options, params, tensors);
+            return load(model, file, options, params, tensors, "");
         }
     }
 
@@ -118,15 +143,49 @@ public final class Weights {
             Path file,
             LoadOptions options,
             Map<String, Parameter> params,
-            Map<String, TensorData> tensors)
+            Map<String, TensorData> tensors,
+            String checkpointKey)
             throws WeightsMismatchException {
         Map<String, Described> described = new LinkedHashMap<>();
-        for (TensorData t : tensors.values()) {
-            described.put(t.name(), new Described(t.dtype(), t.shape()));
+        for (Map.Entry<String, TensorData> t : tensors.entrySet()) {
+            described.put(t.getKey(), new Described(t.getValue().dtype(), t.getValue().shape()));
         }
-        LoadReport report = check(model, file, options, params, described);
-        copy(params, report, tensors);
+        Map<String, String> renames = renames(described.keySet(), params.keySet());
+        LoadReport report = check(model, file, options, params, rename(described, renames), renames, checkpointKey);
+        copy(params, report, rename(tensors, renames));
         return report;
+    }
+
+    /**
+     * The renames torchvision's loaders apply: a file key that is not the model's, whose renamed
+     * form is the model's and not also in the file.
+     */
+    private static Map<String, String> renames(Set<String> fileKeys, Set<String> modelKeys) {
+        Map<String, String> renames = new LinkedHashMap<>();
+        for (String key : fileKeys) {
+            if (modelKeys.contains(key)) {
+                continue;
+            }
+            Matcher m = DENSENET_OLD_KEY.matcher(key);
+            if (m.matches()) {
+                String renamed = m.group(1) + m.group(2);
+                if (modelKeys.contains(renamed) && !fileKeys.contains(renamed)) {
+                    renames.put(key, renamed);
+                }
+            }
+        }
+        return renames;
+    }
+
+    private static <T> Map<String, T> rename(Map<String, T> map, Map<String, String> renames) {
+        if (renames.isEmpty()) {
+            return map;
+        }
+        Map<String, T> out = new LinkedHashMap<>();
+        for (Map.Entry<String, T> e : map.entrySet()) {
+            out.put(renames.getOrDefault(e.getKey(), e.getKey()), e.getValue());
+        }
+        return out;
     }
 
     /** Matches names, shapes and types; throws, changing nothing, if the tensors do not fit. */
@@ -135,7 +194,9 @@ public final class Weights {
             Path file,
             LoadOptions options,
             Map<String, Parameter> params,
-            Map<String, Described> tensors)
+            Map<String, Described> tensors,
+            Map<String, String> renames,
+            String checkpointKey)
             throws WeightsMismatchException {
         Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
         List<String> loaded = new ArrayList<>();
@@ -169,7 +230,10 @@ public final class Weights {
                 excluded.add(key);
             }
         }
-        LoadReport report = new LoadReport(loaded, missing, unexpected, excluded, mismatched, badTypes);
+        List<LoadReport.Rename> renamed = new ArrayList<>();
+        renames.forEach((from, to) -> renamed.add(new LoadReport.Rename(from, to)));
+        LoadReport report = new LoadReport(
+                loaded, missing, unexpected, excluded, mismatched, badTypes, renamed, checkpointKey);
         boolean fatal =
                 !mismatched.isEmpty()
                         || !badTypes.isEmpty()
@@ -276,6 +340,6 @@ public final class Weights {
                         "initialise the model before loading weights (parameter " + e.getKey() + " has no value)");
             }
         }
-        return load(model, file, options, params, new LinkedHashMap<>(tensors));
+        return load(model, file, options, params, new LinkedHashMap<>(tensors), "");
     }
 }

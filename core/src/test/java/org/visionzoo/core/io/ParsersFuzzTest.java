@@ -62,6 +62,38 @@ class ParsersFuzzTest {
     }
 
     @FuzzTest(maxDuration = DURATION)
+    void pth(byte[] data) throws IOException {
+        Path file = write(data, "f.pth");
+        try {
+            Pth.Contents contents = Pth.read(file);
+            for (TensorData t : contents.tensors()) {
+                if (t.data().remaining() <= 1 << 16) {
+                    t.toFloatArray();
+                }
+            }
+        } catch (TensorFormatException e) {
+            expected(e, file);
+        }
+    }
+
+    /** The restricted unpickler alone, past the zip's CRCs, with storages of up to 64 bytes. */
+    @FuzzTest(maxDuration = DURATION)
+    void pthPickle(byte[] data) {
+        String source = "fuzz.pth (entry 'a/data.pkl')";
+        try {
+            TorchPickle.load(source, java.nio.ByteBuffer.wrap(data), (type, dtype, key, numel) -> {
+                if (numel * dtype.byteSize() > 64 || numel < 0) {
+                    throw new TensorFormatException(source, "storage too large");
+                }
+                return new TorchPickle.Storage(key, dtype, numel,
+                        java.nio.ByteBuffer.allocate((int) numel * dtype.byteSize()));
+            });
+        } catch (TensorFormatException e) {
+            assertThat(e.getMessage()).startsWith(source);
+        }
+    }
+
+    @FuzzTest(maxDuration = DURATION)
     void weightsFormat(byte[] data) throws IOException {
         Path file = write(data, "w.bin");
         try {

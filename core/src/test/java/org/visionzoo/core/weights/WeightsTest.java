@@ -76,6 +76,34 @@ class WeightsTest {
     }
 
     @Test
+    void loadsTorchSaveFilesBareOrWrappedAndSaysWhere() throws IOException {
+        TinyNet a = tiny(5);
+        Path safetensors = dir.resolve("tiny.safetensors");
+        Weights.save(a, safetensors);
+        NDArray x = manager.randomNormal(new Shape(2, 3, 16, 16));
+        float[] expected = Inference.logits(a, x).toFloatArray();
+        for (String key : List.of("", "model_ema")) {
+            Path pth = dir.resolve("tiny" + key + ".pt");
+            org.visionzoo.core.testing.PthFixtures.resave(safetensors, pth, key);
+            assertThat(WeightsFormat.detect(pth)).isEqualTo(WeightsFormat.PTH);
+            TinyNet b = tiny(5);
+            LoadReport report = Weights.load(b, pth);
+            assertThat(report.isComplete()).isTrue();
+            assertThat(report.checkpointKey()).isEqualTo(key);
+            assertThat(report.renamed()).isEmpty();
+            assertThat(Inference.logits(b, x).toFloatArray()).containsExactly(expected);
+        }
+        // A .pth that does not fit is refused like any other file, the model untouched.
+        Path pth = dir.resolve("tiny.pt");
+        TinyNet seven = tiny(7);
+        float[] before = seven.getParameters().valueAt(0).getArray().toFloatArray();
+        assertThatThrownBy(() -> Weights.load(seven, pth))
+                .isInstanceOf(WeightsMismatchException.class)
+                .hasMessageContaining("classifier.weight (file [5,");
+        assertThat(seven.getParameters().valueAt(0).getArray().toFloatArray()).containsExactly(before);
+    }
+
+    @Test
     void exportHoldsNumBatchesTrackedForEveryBatchNorm() throws IOException {
         Path file = dir.resolve("tiny.safetensors");
         Weights.save(tiny(5), file);

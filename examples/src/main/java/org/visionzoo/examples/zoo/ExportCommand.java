@@ -48,7 +48,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = {"-w", "--weights"},
             paramLabel = "FILE",
-            description = "Import these weights (safetensors or npz, strictly) instead of initialising randomly.")
+            description = "Import these weights (safetensors, npz or .pth, strictly) instead of initialising randomly.")
     Path weights;
 
     @Option(names = "--seed", paramLabel = "S", description = "Random seed of the initialisation, an int (default: unseeded).")

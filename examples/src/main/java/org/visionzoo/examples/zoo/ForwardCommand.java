@@ -52,6 +52,8 @@ import java.util.concurrent.Callable;
             "safetensors.torch.save_file(model.state_dict(), 'w.safetensors'):",
             "  zoo forward --model resnet18 --weights w.safetensors \\",
             "      --input x.npy --output y.npy",
+            "or by torch.save(model.state_dict(), 'w.pth'), read without Python or pickle:",
+            "  zoo forward --model resnet18 --weights w.pth --input x.npy --output y.npy",
             ""
         })
 final class ForwardCommand implements Callable<Integer> {
@@ -64,7 +66,7 @@ final class ForwardCommand implements Callable<Integer> {
             names = {"-w", "--weights"},
             required = true,
             paramLabel = "FILE",
-            description = "A safetensors (or npz) file with torchvision's keys.")
+            description = "A safetensors, npz or torch.save (.pth/.pt) file with torchvision's keys.")
     Path weights;
 
     @Option(names = {"-i", "--input"}, required = true, paramLabel = "IN.npy", description = "The input batch, (N, C, H, W), floating point.")
@@ -102,7 +104,10 @@ final class ForwardCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             ImageClassifier net = memoryOrder.apply(entry.create(classes));
             net.initialize(manager, DataType.FLOAT32, new Shape(1, shape[1], shape[2], shape[3]));
-            Weights.load(net, weights);
+            String notes = Weights.load(net, weights).notes();
+            if (!notes.isEmpty()) {
+                spec.commandLine().getOut().println(weights + ": " + notes);
+            }
             for (int start = 0; start < n; start += batch) {
                 int count = Math.min(batch, n - start);
                 float[] chunk = Arrays.copyOfRange(pixels, start * perImage, (start + count) * perImage);
