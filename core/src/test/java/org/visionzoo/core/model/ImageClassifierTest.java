@@ -123,6 +123,9 @@ class ImageClassifierTest {
 
     @Test
     void trainingForwardGivesEveryParameterAGradient() {
+        // Seeded: with an unlucky draw every unit of the squeeze-excitation's 4-wide ReLU layer is
+        // negative for all 4 images and fc1 gets no gradient at all (seen once in ~10 runs).
+        manager.getEngine().setRandomSeed(11);
         TinyNet net = new TinyNet(5);
         net.initialize(manager, 16);
         try (ai.djl.training.GradientCollector gc = manager.getEngine().newGradientCollector()) {
