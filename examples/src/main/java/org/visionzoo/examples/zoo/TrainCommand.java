@@ -21,6 +21,7 @@ import org.visionzoo.training.loop.EvalResult;
 import org.visionzoo.training.loop.FitResult;
 import org.visionzoo.training.loop.ScheduleFactory;
 import org.visionzoo.training.loop.Trainer;
+import org.visionzoo.training.loop.TrainerConfig;
 import org.visionzoo.training.loop.TrainingDivergedException;
 import org.visionzoo.training.loop.TrainingListener;
 import org.visionzoo.training.loss.CrossEntropy;
@@ -296,7 +297,7 @@ final class TrainCommand implements Callable<Integer> {
             case "onecycle" -> Schedules.oneCycle(baseLr, total);
             default -> Schedules.constant(baseLr);
         };
-        Trainer.Builder b = Trainer.builder(model)
+        TrainerConfig.Builder b = Trainer.builder(model)
                 .optimizer(opt)
                 .weightDecay(wd)
                 .schedule(sf)

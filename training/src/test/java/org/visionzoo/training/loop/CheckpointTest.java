@@ -28,7 +28,7 @@ class CheckpointTest {
 
     private static Trainer trained(NDManager m, Path dir, boolean ema) {
         SmallNet net = SmallNet.create(m, 1, 3, 8, true, 0f);
-        Trainer.Builder b = Trainer.builder(net).optimizer(g -> AdamW.builder().build(g))
+        TrainerConfig.Builder b = Trainer.builder(net).optimizer(g -> AdamW.builder().build(g))
                 .schedule((p, t) -> Schedules.constant(0.01f)).runDirectory(dir).epochs(1);
         if (ema) {
             b.ema(0.99f);

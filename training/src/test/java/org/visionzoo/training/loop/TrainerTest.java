@@ -63,7 +63,7 @@ class TrainerTest {
         return out;
     }
 
-    private static Trainer.Builder recipe(SmallNet net, Path dir, int epochs, long seed) {
+    private static TrainerConfig.Builder recipe(SmallNet net, Path dir, int epochs, long seed) {
         return Trainer.builder(net)
                 .optimizer(g -> Sgd.builder().momentum(0.9f).nesterov(true).build(g))
                 .weightDecay(5e-4f)
