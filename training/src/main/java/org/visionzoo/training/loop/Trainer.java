@@ -95,6 +95,7 @@ public final class Trainer implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         List<Device> devices = DataParallel.check(model, config.devices());
         List<ParamGroup> groups = config.paramGroups() != null ? config.paramGroups()
+                : config.weightDecay() == null ? ParamGroups.defaultGroups(model)
                 : ParamGroups.defaultGroups(model, config.weightDecay());
         this.trainable = new ArrayList<>();
         for (ParamGroup g : groups) {

@@ -29,7 +29,8 @@ import java.util.function.Function;
  * @param optimizer makes the optimizer from the parameter groups
  * @param paramGroups explicit parameter groups, or {@code null} for the default ones (batch-norm
  *     and bias parameters exempt from weight decay)
- * @param weightDecay the default groups' weight decay
+ * @param weightDecay the weight decay of the default groups' decayed group, or {@code null} for
+ *     the optimizer's default (0 for SGD and Adam, 0.01 for AdamW, PyTorch's)
  * @param schedule makes the learning-rate schedule from the iteration counts
  * @param epochs the epochs of the run
  * @param gradClipNorm the global gradient norm clipped to, or 0 for off
@@ -50,7 +51,7 @@ public record TrainerConfig(
         CrossEntropy loss,
         Function<List<ParamGroup>, Optimizer> optimizer,
         List<ParamGroup> paramGroups,
-        float weightDecay,
+        Float weightDecay,
         ScheduleFactory schedule,
         int epochs,
         float gradClipNorm,
@@ -87,7 +88,7 @@ public record TrainerConfig(
         private Function<List<ParamGroup>, Optimizer> optimizer =
                 groups -> Sgd.builder().momentum(0.9f).build(groups);
         private List<ParamGroup> groups;
-        private float weightDecay;
+        private Float weightDecay;
         private ScheduleFactory schedule = (perEpoch, total) -> Schedules.constant(0.01f);
         private int epochs = 1;
         private float clipNorm;
@@ -132,7 +133,7 @@ public record TrainerConfig(
 
         /**
          * Sets the weight decay of the default parameter groups, which exempt batch-norm and bias
-         * parameters (default 0).
+         * parameters (default: the optimizer's, as in PyTorch: 0 for SGD and Adam, 0.01 for AdamW).
          *
          * @param wd at least 0
          * @return this builder
