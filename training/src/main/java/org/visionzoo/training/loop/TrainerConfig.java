@@ -306,6 +306,17 @@ public record TrainerConfig(
         }
 
         /**
+         * Records the run's typed metadata in each checkpoint ({@link RunMetadata#toInfo()}).
+         *
+         * @param metadata the metadata
+         * @return this builder
+         */
+        public Builder metadata(RunMetadata metadata) {
+            metadata.toInfo().forEach(this::info);
+            return this;
+        }
+
+        /**
          * Sets the title of the plots (default "training").
          *
          * @param t the title
