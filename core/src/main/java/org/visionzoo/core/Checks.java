@@ -26,31 +26,78 @@ public final class Checks {
     }
 
     /**
-     * Checks that a probability (dropout, drop rate, stochastic depth) is in {@code [0, 1)}.
+     * Checks that {@code p} is a probability, in {@code [0, 1]}.
+     *
+     * @param field the field's name
+     * @param p the value
+     * @return {@code p}
+     * @throws IllegalArgumentException as "{@code p must be in [0, 1], got 1.5}" (also for NaN)
+     */
+    public static double probability(String field, double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException(field + " must be in [0, 1], got " + p);
+        }
+        return p;
+    }
+
+    /**
+     * Checks that {@code value} is finite and greater than 0.
+     *
+     * @param field the field's name
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException as "{@code alpha must be finite and > 0, got 0.0}"
+     */
+    public static double positive(String field, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(field + " must be finite and > 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks that {@code value} is finite.
+     *
+     * @param field the field's name
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException as "{@code fill must be finite, got NaN}"
+     */
+    public static float finite(String field, float value) {
+        if (!Float.isFinite(value)) {
+            throw new IllegalArgumentException(field + " must be finite, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Checks that {@code [lo, hi]} is a finite range with {@code 0 < lo <= hi}.
+     *
+     * @param field the range's name
+     * @param lo its lower end
+     * @param hi its upper end
+     * @throws IllegalArgumentException as "{@code scale must satisfy 0 < min <= max < inf, got
+     *     (0.5, 0.1)}"
+     */
+    public static void positiveRange(String field, double lo, double hi) {
+        if (!(lo > 0) || !(lo <= hi) || Double.isInfinite(hi)) {
+            throw new IllegalArgumentException(
+                    field + " must satisfy 0 < min <= max < inf, got (" + lo + ", " + hi + ")");
+        }
+    }
+
+    /**
+     * Checks a rate that must stay below 1 (dropout, a dense layer's drop rate, stochastic
+     * depth): in {@code [0, 1)}.
      *
      * @param field the field's name
      * @param value the value
      * @return {@code value}
      * @throws IllegalArgumentException as "{@code dropout must be in [0, 1), got 1.0}", also for NaN
      */
-    public static double probability(String field, double value) {
+    public static double dropRate(String field, double value) {
         if (!(value >= 0 && value < 1)) {
             throw new IllegalArgumentException(field + " must be in [0, 1), got " + value);
-        }
-        return value;
-    }
-
-    /**
-     * Checks that a value is finite and {@code > 0} (width and depth multipliers, compression).
-     *
-     * @param field the field's name
-     * @param value the value
-     * @return {@code value}
-     * @throws IllegalArgumentException as "{@code widthMultiplier must be finite and > 0, got 0.0}"
-     */
-    public static double positive(String field, double value) {
-        if (!(value > 0 && Double.isFinite(value))) {
-            throw new IllegalArgumentException(field + " must be finite and > 0, got " + value);
         }
         return value;
     }

@@ -10,13 +10,13 @@ import org.visionzoo.core.model.Models;
 import org.visionzoo.core.weights.Weights;
 import org.visionzoo.training.data.ImageDecoder;
 import org.visionzoo.training.loop.Checkpoint;
+import org.visionzoo.training.loop.RunMetadata;
 import org.visionzoo.training.transform.Image;
 import org.visionzoo.training.transform.Normalize;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -44,11 +44,12 @@ public final class Classify {
             return;
         }
         Path run = Path.of(args[0]);
-        Map<String, String> info = Checkpoint.readState(run.resolve(Checkpoint.FILE)).info();
+        RunMetadata info = Checkpoint.readState(run.resolve(Checkpoint.FILE)).metadata()
+                .orElseThrow(() -> new IllegalArgumentException(run + ": the checkpoint records no model (not a zoo train run)"));
         List<String> labels = Files.readAllLines(run.resolve("labels.txt"));
-        int channels = Integer.parseInt(info.get("in_channels"));
-        int size = Integer.parseInt(info.get("image_size"));
-        Normalize normalize = switch (info.getOrDefault("dataset", "")) {
+        int channels = info.inChannels();
+        int size = info.imageSize();
+        Normalize normalize = switch (info.dataset()) {
             case "fashion-mnist" -> Normalize.FASHION_MNIST;
             case "mnist" -> Normalize.MNIST;
             case "cifar10" -> Normalize.CIFAR10;
@@ -56,7 +57,7 @@ public final class Classify {
         };
 
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier model = Models.spec(info.get("model")).create(labels.size(), channels);
+            ImageClassifier model = Models.spec(info.model()).create(labels.size(), channels);
             model.initialize(manager, size);
             Weights.load(model, run.resolve("model.safetensors"));
             model.optimizeForInference(); // fold the batch norms: faster, same predictions

@@ -82,6 +82,7 @@ public final class FineTuneFolder {
             model.freezeBackbone(true);
             try (Trainer head = Trainer.builder(model)
                     .optimizer(groups -> AdamW.builder().build(groups))
+                    .weightDecay(0f)
                     .schedule((perEpoch, total) -> Schedules.warmupCosine(1e-3f, 0, total))
                     .epochs(epochs).seed(1).runDirectory(out.resolve("head")).build()) {
                 EvalResult r = head.fit(train, val).lastValidation();

@@ -11,6 +11,7 @@ import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.data.MnistFamily;
 import org.visionzoo.training.data.Split;
 import org.visionzoo.training.loop.FitResult;
+import org.visionzoo.training.loop.RunMetadata;
 import org.visionzoo.training.loop.Trainer;
 import org.visionzoo.training.optim.Schedules;
 import org.visionzoo.training.optim.Sgd;
@@ -21,6 +22,7 @@ import org.visionzoo.training.transform.Transforms;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Trains ResNet-20 on Fashion-MNIST from code: the data, the augmentation, the loop and the
@@ -78,8 +80,7 @@ public final class TrainFashionMnist {
                     .seed(seed)
                     .runDirectory(out)
                     // recorded in the checkpoint: what Classify needs to rebuild the model
-                    .info("model", "resnet20").info("dataset", "fashion-mnist")
-                    .info("in_channels", "1").info("image_size", "28")
+                    .metadata(new RunMetadata("resnet20", "fashion-mnist", 10, 1, 28, Map.of()))
                     .progress(System.console() != null, System.err)
                     .build()) {
                 FitResult result = trainer.fit(trainLoader, testLoader);

@@ -356,7 +356,7 @@ public final class DenseNet extends ImageClassifier {
          * @throws IllegalArgumentException if {@code dropRate} is outside [0, 1)
          */
         public Builder dropRate(double dropRate) {
-            this.dropRate = Checks.probability("dropRate", dropRate);
+            this.dropRate = Checks.dropRate("dropRate", dropRate);
             return this;
         }
 

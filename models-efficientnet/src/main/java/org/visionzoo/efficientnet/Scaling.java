@@ -80,7 +80,7 @@ public record Scaling(double width, double depth, int resolution, double dropout
         if (resolution < 1) {
             throw new IllegalArgumentException("resolution must be >= 1, got " + resolution);
         }
-        Checks.probability("dropout", dropout);
+        Checks.dropRate("dropout", dropout);
     }
 
     /**

@@ -29,7 +29,7 @@ public abstract class ClassifierBuilder<B extends ClassifierBuilder<B>> {
      */
     protected ClassifierBuilder(int numClasses, double dropout) {
         this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
-        this.dropout = Checks.probability("dropout", dropout);
+        this.dropout = Checks.dropRate("dropout", dropout);
     }
 
     /**
@@ -83,7 +83,7 @@ public abstract class ClassifierBuilder<B extends ClassifierBuilder<B>> {
      * @throws IllegalArgumentException if {@code dropout} is outside {@code [0, 1)}
      */
     public B dropout(double dropout) {
-        this.dropout = Checks.probability("dropout", dropout);
+        this.dropout = Checks.dropRate("dropout", dropout);
         return self();
     }
 

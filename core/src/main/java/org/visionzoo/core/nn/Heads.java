@@ -35,7 +35,7 @@ public final class Heads {
      * @throws IllegalArgumentException if {@code dropout} is outside [0, 1)
      */
     public static Sequential dropoutLinear(float dropout, long features, long classes) {
-        Checks.probability("dropout", dropout);
+        Checks.dropRate("dropout", dropout);
         return new Sequential()
                 .add(Dropout.builder().optRate(dropout).build())
                 .add(Layers.linear(features, classes));

@@ -13,16 +13,26 @@ import java.util.List;
  *       mismatches still are).
  *   <li>{@link #excluding(String)}: keys under a prefix are skipped on both sides, e.g. {@code
  *       excluding("fc.")} to fine-tune a new head on a pretrained backbone.
+ *   <li>{@link #replacingMismatched(String)}: keys under a prefix are skipped on both sides only
+ *       when one of them has another shape in the file than in the model, e.g. {@code
+ *       replacingMismatched("fc.")} to load a checkpoint trained for another class count: the
+ *       head keeps its fresh initial values, the rest loads as usual.
  * </ul>
  */
 public final class LoadOptions {
 
     private final boolean strict;
     private final List<String> excludedPrefixes;
+    private final List<String> replaceablePrefixes;
 
     private LoadOptions(boolean strict, List<String> excludedPrefixes) {
+        this(strict, excludedPrefixes, List.of());
+    }
+
+    private LoadOptions(boolean strict, List<String> excludedPrefixes, List<String> replaceablePrefixes) {
         this.strict = strict;
         this.excludedPrefixes = List.copyOf(excludedPrefixes);
+        this.replaceablePrefixes = List.copyOf(replaceablePrefixes);
     }
 
     /**
@@ -56,7 +66,39 @@ public final class LoadOptions {
         }
         List<String> prefixes = new ArrayList<>(excludedPrefixes);
         prefixes.add(prefix);
-        return new LoadOptions(strict, prefixes);
+        return new LoadOptions(strict, prefixes, replaceablePrefixes);
+    }
+
+    /**
+     * Returns these options, also skipping every key that starts with {@code prefix} when any
+     * such key has another shape in the file than in the model: a classifier head trained for
+     * another class count ({@code replacingMismatched(model.headName() + ".")}) then keeps the
+     * model's initial values, and {@link LoadReport#excluded()} lists its keys. When the shapes
+     * agree, the keys load as usual.
+     *
+     * @param prefix a key prefix such as {@code "fc."}
+     * @return new options
+     * @throws IllegalArgumentException if the prefix is empty
+     */
+    public LoadOptions replacingMismatched(String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            throw new IllegalArgumentException("replaceable prefix must be non-empty, got '" + prefix + "'");
+        }
+        List<String> prefixes = new ArrayList<>(replaceablePrefixes);
+        prefixes.add(prefix);
+        return new LoadOptions(strict, excludedPrefixes, prefixes);
+    }
+
+    /** The prefixes of {@link #replacingMismatched}. */
+    List<String> replaceablePrefixes() {
+        return replaceablePrefixes;
+    }
+
+    /** These options, also excluding the given prefixes. */
+    LoadOptions excludingAll(List<String> prefixes) {
+        List<String> all = new ArrayList<>(excludedPrefixes);
+        all.addAll(prefixes);
+        return new LoadOptions(strict, all, replaceablePrefixes);
     }
 
     /**

@@ -198,6 +198,7 @@ public final class Weights {
             Map<String, String> renames,
             String checkpointKey)
             throws WeightsMismatchException {
+        options = options.excludingAll(mismatchedPrefixes(options, params, tensors));
         Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
         List<String> loaded = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -242,6 +243,23 @@ public final class Weights {
             throw new WeightsMismatchException(file, model.getClass().getSimpleName(), report, options.isStrict());
         }
         return report;
+    }
+
+    /** The {@link LoadOptions#replacingMismatched} prefixes under which a shape differs. */
+    private static List<String> mismatchedPrefixes(
+            LoadOptions options, Map<String, Parameter> params, Map<String, Described> tensors) {
+        List<String> out = new ArrayList<>();
+        for (String prefix : options.replaceablePrefixes()) {
+            for (Map.Entry<String, Described> e : tensors.entrySet()) {
+                Parameter p = params.get(e.getKey());
+                if (e.getKey().startsWith(prefix) && p != null
+                        && !Arrays.equals(e.getValue().shape(), p.getArray().getShape().getShape())) {
+                    out.add(prefix);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /** Copies the checked tensors into the parameters. */

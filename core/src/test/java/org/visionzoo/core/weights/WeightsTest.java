@@ -233,6 +233,26 @@ class WeightsTest {
     }
 
     @Test
+    void replacingAMismatchedHeadKeepsItFreshAndLoadsAMatchingOne() throws IOException {
+        TinyNet ten = tiny(10);
+        Path file = dir.resolve("ten-replace.safetensors");
+        Weights.save(ten, file);
+        TinyNet five = tiny(5);
+        float[] freshHead = five.head().getParameters().get("weight").getArray().toFloatArray();
+        LoadReport r = Weights.load(five, file, LoadOptions.strict().replacingMismatched("classifier."));
+        assertThat(r.excluded()).contains("classifier.weight", "classifier.bias");
+        assertThat(r.loaded()).doesNotContain("classifier.weight");
+        assertThat(five.head().getParameters().get("weight").getArray().toFloatArray()).containsExactly(freshHead);
+        NDArray x = manager.randomNormal(new Shape(1, 3, 16, 16));
+        assertThat(Inference.features(five, x).toFloatArray()).containsExactly(Inference.features(ten, x).toFloatArray());
+        TinyNet other = tiny(10);
+        LoadReport same = Weights.load(other, file, LoadOptions.strict().replacingMismatched("classifier."));
+        assertThat(same.loaded()).contains("classifier.weight", "classifier.bias");
+        assertThat(same.excluded()).isEmpty();
+        assertThatThrownBy(() -> LoadOptions.strict().replacingMismatched("")).hasMessageContaining("prefix");
+    }
+
+    @Test
     void lenientLoadReportsMissingKeysInsteadOfFailing() throws IOException {
         Path file = dir.resolve("partial.safetensors");
         SafeTensors.write(file, List.of(TensorData.ofFloats("classifier.bias", new long[] {5}, new float[] {1, 2, 3, 4, 5})), Map.of());

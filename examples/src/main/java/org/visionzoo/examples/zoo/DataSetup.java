@@ -9,6 +9,7 @@ import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.data.MnistFamily;
 import org.visionzoo.training.data.Split;
+import org.visionzoo.training.data.StratifiedSplit;
 import org.visionzoo.training.transform.CenterCrop;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.RandomCrop;
@@ -150,34 +151,12 @@ final class DataSetup {
             return official;
         }
         // --val-split given: hold out a seeded, per-class fraction of the training split instead
-        return new Data(spec, heldOut(official.train(), valFraction, seed, false),
-                heldOut(official.train(), valFraction, seed, true), official.normalize());
+        return new Data(spec, StratifiedSplit.heldOut(official.train(), valFraction, seed, false),
+                StratifiedSplit.heldOut(official.train(), valFraction, seed, true), official.normalize());
     }
 
     /** The default held-out fraction of an image folder without val/. */
     static final double DEFAULT_VAL_FRACTION = 0.1;
-
-    /** A seeded, per-class split of a dataset: the validation part or the rest. */
-    static LabeledImages heldOut(LabeledImages all, double fraction, long seed, boolean validation) {
-        int k = all.numClasses();
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
-            byClass.add(new ArrayList<>());
-        }
-        for (int i = 0; i < all.size(); i++) {
-            byClass.get(all.label(i)).add(i);
-        }
-        List<Integer> picked = new ArrayList<>();
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
-        for (List<Integer> members : byClass) {
-            java.util.Collections.shuffle(members, new java.util.Random(rng.nextLong()));
-            int nVal = (int) Math.min(members.size() - (members.isEmpty() ? 0 : 1), Math.round(members.size() * fraction));
-            picked.addAll(validation ? members.subList(0, nVal) : members.subList(nVal, members.size()));
-        }
-        java.util.Collections.sort(picked);
-        return all.subset(picked.stream().mapToInt(Integer::intValue).toArray(),
-                all.name() + (validation ? "[val " : "[train ") + fraction + "]");
-    }
 
     static Path locate(Spec spec, Path dataDir, boolean download, PrintWriter log) throws IOException {
         DatasetLocator locator = DatasetLocator.standard();

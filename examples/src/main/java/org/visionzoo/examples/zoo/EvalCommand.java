@@ -12,7 +12,7 @@ import org.visionzoo.training.data.DataLoader;
 import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.loop.EvalResult;
-import org.visionzoo.training.loop.Trainer;
+import org.visionzoo.training.loop.Evaluator;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -113,7 +113,7 @@ final class EvalCommand implements Callable<Integer> {
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
             net.optimizeForInference(); // batch norms folded: inference only from here
-            r = Trainer.evaluate(net, loader);
+            r = Evaluator.evaluate(net, loader);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -4,9 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 
 import org.visionzoo.core.io.AtomicFile;
-import org.visionzoo.core.io.SafeTensors;
-import org.visionzoo.core.io.TensorData;
-import org.visionzoo.core.io.TensorFile;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.weights.LoadOptions;
@@ -17,23 +14,19 @@ import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.loop.Checkpoint;
 import org.visionzoo.training.loop.Devices;
+import org.visionzoo.training.loop.EpochPrinter;
 import org.visionzoo.training.loop.EvalResult;
 import org.visionzoo.training.loop.FitResult;
-import org.visionzoo.training.loop.ScheduleFactory;
+import org.visionzoo.training.loop.RunMetadata;
 import org.visionzoo.training.loop.Trainer;
+import org.visionzoo.training.loop.TrainerConfig;
 import org.visionzoo.training.loop.TrainingDivergedException;
-import org.visionzoo.training.loop.TrainingListener;
-import org.visionzoo.training.loss.CrossEntropy;
-import org.visionzoo.training.optim.AdamW;
-import org.visionzoo.training.optim.Optimizer;
-import org.visionzoo.training.optim.ParamGroup;
-import org.visionzoo.training.optim.Schedules;
-import org.visionzoo.training.optim.Sgd;
+import org.visionzoo.training.recipe.OptimizerName;
+import org.visionzoo.training.recipe.Recipe;
+import org.visionzoo.training.recipe.ScheduleName;
 import org.visionzoo.training.report.EpochRecord;
 import org.visionzoo.training.report.TrainingProgress;
 import org.visionzoo.training.transform.BatchTransform;
-import org.visionzoo.training.transform.CutMix;
-import org.visionzoo.training.transform.Mixup;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,13 +39,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 /** {@code zoo train}: trains a registered model on a dataset. */
 @Command(
@@ -246,7 +237,7 @@ final class TrainCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(devices.get(0));
                 DataLoader trainLoader = DataLoader.builder(train).batchSize(batchSize).shuffle(true)
                         .transform(DataSetup.trainTransform(ds, size, d.normalize(), augment, randomErasing))
-                        .batchTransform(mixing(classes)).seed(seed).workers(workers).build();
+                        .batchTransform(BatchTransform.mixing(mixup, cutmix, classes)).seed(seed).workers(workers).build();
                 DataLoader valLoader = DataLoader.builder(val).batchSize(Math.max(batchSize, 256))
                         .transform(DataSetup.evalTransform(ds.kind().nativeSize, size, d.normalize()))
                         .workers(workers).build()) {
@@ -283,36 +274,14 @@ final class TrainCommand implements Callable<Integer> {
 
     private Trainer trainer(ImageClassifier model, List<Device> devices, ModelSpec entry, int classes,
             int channels, int size, Path dir, DataSetup.Spec ds, PrintWriter out) {
-        float baseLr = lr != null ? lr : optimizer.equals("adamw") ? 1e-3f : 0.1f;
-        float wd = weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.05f : 5e-4f;
-        Function<List<ParamGroup>, Optimizer> opt = optimizer.equals("adamw")
-                ? g -> AdamW.builder().build(g)
-                : g -> Sgd.builder().momentum(momentum).nesterov(nesterov && momentum > 0).build(g);
-        String sched = schedule;
-        double warm = warmupEpochs;
-        ScheduleFactory sf = (perEpoch, total) -> switch (sched) {
-            case "cosine" -> Schedules.warmupCosine(baseLr, Math.round(warm * perEpoch), total);
-            case "step" -> Schedules.step(baseLr, Math.max(1, total / 3), 0.1f);
-            case "onecycle" -> Schedules.oneCycle(baseLr, total);
-            default -> Schedules.constant(baseLr);
-        };
-        Trainer.Builder b = Trainer.builder(model)
-                .optimizer(opt)
-                .weightDecay(wd)
-                .schedule(sf)
-                .loss(CrossEntropy.builder().labelSmoothing(labelSmoothing).build())
+        TrainerConfig.Builder b = recipe().applyTo(Trainer.builder(model))
                 .epochs(epochs)
                 .seed(seed)
                 .runDirectory(dir)
                 .progress(!quiet && System.console() != null, System.err)
                 .title(entry.name() + " on " + ds.name())
-                .info("model", entry.name())
-                .info("dataset", ds.name())
-                .info("num_classes", Integer.toString(classes))
-                .info("in_channels", Integer.toString(channels))
-                .info("image_size", Integer.toString(size))
+                .metadata(new RunMetadata(entry.name(), ds.name(), classes, channels, size, runOptions(entry, ds)))
                 .listener(new EpochPrinter(out, epochs));
-        runOptions(entry, ds).forEach((k, v) -> b.info(OPTION_PREFIX + k, v));
         if (ema > 0) {
             b.ema(ema);
         }
@@ -332,25 +301,31 @@ final class TrainCommand implements Callable<Integer> {
         return b.build();
     }
 
-    /** How the options are recorded in the checkpoint's info. */
-    private static final String OPTION_PREFIX = "option.";
+    /** The recipe the options give: the optimizer's defaults, changed by the options set. */
+    private Recipe recipe() {
+        Recipe r = Recipe.defaults(OptimizerName.parse(optimizer)).withMomentum(momentum, nesterov)
+                .withSchedule(ScheduleName.parse(schedule), warmupEpochs).withLabelSmoothing(labelSmoothing);
+        r = lr == null ? r : r.withLr(lr);
+        return weightDecay == null ? r : r.withWeightDecay(weightDecay);
+    }
 
     /**
      * The options that decide what a run computes, as recorded in its checkpoint, by command-line
      * name; defaults resolved, so that a default that changes between versions shows too.
      */
     private Map<String, String> runOptions(ModelSpec entry, DataSetup.Spec ds) {
+        Recipe r = recipe();
         Map<String, String> o = new LinkedHashMap<>();
         o.put("--model", entry.name());
         o.put("--dataset", ds.name());
         o.put("--epochs", Integer.toString(epochs));
         o.put("--batch-size", Integer.toString(batchSize));
-        o.put("--optimizer", optimizer);
-        o.put("--lr", Float.toString(lr != null ? lr : optimizer.equals("adamw") ? 1e-3f : 0.1f));
-        o.put("--weight-decay", Float.toString(weightDecay != null ? weightDecay : optimizer.equals("adamw") ? 0.05f : 5e-4f));
+        o.put("--optimizer", r.optimizer().id());
+        o.put("--lr", Float.toString(r.lr()));
+        o.put("--weight-decay", Float.toString(r.weightDecay()));
         o.put("--momentum", Float.toString(momentum));
         o.put("--nesterov", Boolean.toString(nesterov));
-        o.put("--schedule", schedule);
+        o.put("--schedule", r.schedule().id());
         o.put("--warmup-epochs", Double.toString(warmupEpochs));
         o.put("--label-smoothing", Float.toString(labelSmoothing));
         o.put("--mixup", Double.toString(mixup));
@@ -373,19 +348,8 @@ final class TrainCommand implements Callable<Integer> {
      */
     private void checkResumedOptions(Path checkpoint, ModelSpec entry, DataSetup.Spec ds, PrintWriter out)
             throws IOException {
-        Map<String, String> recorded = new LinkedHashMap<>();
-        Checkpoint.readState(checkpoint).info().forEach((k, v) -> {
-            if (k.startsWith(OPTION_PREFIX)) {
-                recorded.put(k.substring(OPTION_PREFIX.length()), v);
-            }
-        });
-        List<String> differences = new ArrayList<>();
-        runOptions(entry, ds).forEach((option, now) -> {
-            String then = recorded.get(option);
-            if (then != null && !then.equals(now)) {
-                differences.add(option + " " + now + " (the run's: " + then + ")");
-            }
-        });
+        List<String> differences = Checkpoint.readState(checkpoint).metadata()
+                .map(m -> m.differences(runOptions(entry, ds))).orElse(List.of());
         if (differences.isEmpty()) {
             return;
         }
@@ -401,8 +365,7 @@ final class TrainCommand implements Callable<Integer> {
             int channels, int size, Path dir, double seconds, PrintWriter out) throws IOException {
         Path modelFile = dir.resolve("model.safetensors");
         Checkpoint.exportWeights(dir.resolve(Checkpoint.FILE), modelFile, ema > 0);
-        Normalizer n = new Normalizer(d);
-        new RunInfo(entry.name(), classes, channels, size, ds.kind().nativeSize, n.mean, n.std,
+        new RunInfo(entry.name(), classes, channels, size, ds.kind().nativeSize, d.normalize().mean(), d.normalize().std(),
                 d.classNames(), ds.name()).write(dir);
         AtomicFile.write(dir.resolve("labels.txt"),
                 (String.join("\n", d.classNames()) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -427,44 +390,11 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Normalisation statistics of the data. */
-    private static final class Normalizer {
-        final float[] mean;
-        final float[] std;
-
-        Normalizer(DataSetup.Data d) {
-            this.mean = d.normalize().mean();
-            this.std = d.normalize().std();
-        }
-    }
-
-    private BatchTransform mixing(int classes) {
-        List<BatchTransform> ts = new ArrayList<>();
-        if (mixup > 0) {
-            ts.add(new Mixup(mixup, classes));
-        }
-        if (cutmix > 0) {
-            ts.add(new CutMix(cutmix, classes));
-        }
-        return ts.isEmpty() ? null : ts.size() == 1 ? ts.get(0) : BatchTransform.randomChoice(ts.toArray(new BatchTransform[0]));
-    }
-
     private void loadInitialWeights(ImageClassifier model, PrintWriter out) throws IOException {
         Cli.requireReadableFile(weights, "weights file");
         String head = model.headName() + ".";
-        boolean headFits = true;
-        try (TensorFile tf = SafeTensors.read(weights)) {
-            for (var e : org.visionzoo.core.weights.StateDict.parameters(model).entrySet()) {
-                if (e.getKey().startsWith(head) && tf.names().contains(e.getKey())) {
-                    TensorData t = tf.get(e.getKey());
-                    if (!java.util.Arrays.equals(t.shape(), e.getValue().getArray().getShape().getShape())) {
-                        headFits = false;
-                    }
-                }
-            }
-        }
-        LoadOptions options = headFits ? LoadOptions.strict() : LoadOptions.strict().excluding(head);
-        LoadReport report = Weights.load(model, weights, options);
+        LoadReport report = Weights.load(model, weights, LoadOptions.strict().replacingMismatched(head));
+        boolean headFits = report.excluded().stream().noneMatch(k -> k.startsWith(head));
         out.printf("weights: %d tensors from %s%s%n", report.loaded().size(), weights,
                 headFits ? "" : "; the head '" + model.headName() + "' has another size there and starts fresh");
     }
@@ -492,11 +422,11 @@ final class TrainCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw usage("--batch-size must be >= 1, got " + batchSize);
         }
-        if (!List.of("sgd", "adamw").contains(optimizer)) {
-            throw usage("--optimizer must be sgd or adamw, got '" + optimizer + "'");
-        }
-        if (!List.of("cosine", "step", "onecycle", "constant").contains(schedule)) {
-            throw usage("--schedule must be cosine, step, onecycle or constant, got '" + schedule + "'");
+        try {
+            OptimizerName.parse(optimizer);
+            ScheduleName.parse(schedule);
+        } catch (IllegalArgumentException e) {
+            throw usage("--" + e.getMessage());
         }
         if (!List.of("basic", "trivial").contains(augment)) {
             throw usage("--augment must be basic or trivial, got '" + augment + "'");
@@ -550,25 +480,5 @@ final class TrainCommand implements Callable<Integer> {
 
     private Errors.UsageError usage(String message) {
         return new Errors.UsageError(spec.commandLine(), message);
-    }
-
-    /** Prints one line per epoch. */
-    private static final class EpochPrinter implements TrainingListener {
-        private final PrintWriter out;
-        private final int epochs;
-
-        EpochPrinter(PrintWriter out, int epochs) {
-            this.out = out;
-            this.epochs = epochs;
-        }
-
-        @Override
-        public void onEpochEnd(EpochRecord r, EvalResult v) {
-            out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f top-1 %.2f%%  val loss %.4f top-1 %.2f%% top-5 %.2f%%"
-                    + "  lr %.4g  %.0f img/s  %s%n", r.epoch(), epochs, r.trainLoss(), 100 * r.trainTop1(),
-                    r.valLoss(), 100 * r.valTop1(), 100 * r.valTop5(), r.lr(), r.imagesPerSecond(),
-                    TrainingProgress.formatDuration(r.seconds()));
-            out.flush();
-        }
     }
 }

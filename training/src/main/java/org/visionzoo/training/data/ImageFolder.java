@@ -4,15 +4,10 @@ import org.visionzoo.training.transform.Image;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -227,8 +222,8 @@ public final class ImageFolder implements LabeledImages {
      */
     public static ImageFolder open(Path root, Options options) throws IOException {
         Objects.requireNonNull(options, "options");
-        Scan scan = scan(root);
-        return create(String.valueOf(root.getFileName()), root, scan.classNames, scan.files, options);
+        FolderScan scan = FolderScan.scan(root);
+        return create(String.valueOf(root.getFileName()), root, scan.classNames(), scan.files(), options);
     }
 
     /**
@@ -260,88 +255,11 @@ public final class ImageFolder implements LabeledImages {
             throw new IllegalArgumentException(
                     "valFraction must be in (0, 1), got " + valFraction);
         }
-        String rootName = String.valueOf(root.getFileName());
-        Path trainDir = root.resolve("train");
-        if (Files.isDirectory(trainDir)) {
-            for (String valName : VAL_FOLDERS) {
-                Path valDir = root.resolve(valName);
-                if (Files.isDirectory(valDir)) {
-                    Scan train = scan(trainDir);
-                    Scan val = scan(valDir);
-                    if (!train.classNames.equals(val.classNames)) {
-                        throw new DatasetException(
-                                root,
-                                "expected "
-                                        + valName
-                                        + "/ to have the same class folders as train/, found "
-                                        + train.classNames
-                                        + " in train/ and "
-                                        + val.classNames
-                                        + " in "
-                                        + valName
-                                        + "/");
-                    }
-                    return new Splits(
-                            create(rootName + "/train", trainDir, train.classNames, train.files,
-                                    options),
-                            create(rootName + "/" + valName, valDir, val.classNames, val.files,
-                                    options));
-                }
-            }
-        }
-        Scan all = scan(root);
-        List<List<Path>> trainFiles = new ArrayList<>();
-        List<List<Path>> valFiles = new ArrayList<>();
-        int valCount = 0;
-        for (int c = 0; c < all.classNames.size(); c++) {
-            List<Path> files = all.files.get(c);
-            int n = files.size();
-            int nVal = (int) Math.min(n - 1, Math.round(n * valFraction));
-            int[] order = shuffled(n, seed, all.classNames.get(c));
-            boolean[] isVal = new boolean[n];
-            for (int k = 0; k < nVal; k++) {
-                isVal[order[k]] = true;
-            }
-            List<Path> t = new ArrayList<>();
-            List<Path> v = new ArrayList<>();
-            for (int k = 0; k < n; k++) {
-                (isVal[k] ? v : t).add(files.get(k));
-            }
-            trainFiles.add(t);
-            valFiles.add(v);
-            valCount += nVal;
-        }
-        if (valCount == 0) {
-            throw new DatasetException(
-                    root,
-                    "expected valFraction "
-                            + valFraction
-                            + " to give at least one validation image, found none (every class has"
-                            + " too few images)");
-        }
-        return new Splits(
-                create(rootName + "/train", root, all.classNames, trainFiles, options),
-                create(rootName + "/val", root, all.classNames, valFiles, options));
+        return StratifiedSplit.folder(root, valFraction, seed, options);
     }
 
-    /** A permutation of {@code 0..n-1}, by Fisher-Yates with {@link Random} (fully specified). */
-    private static int[] shuffled(int n, long seed, String className) {
-        Random random = new Random(seed ^ (0x9E3779B97F4A7C15L * (className.hashCode() + 1L)));
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    /** Checks for empty files and makes the dataset. */
-    private static ImageFolder create(
+    /** Checks for empty files and makes the dataset (also for {@link StratifiedSplit}). */
+    static ImageFolder create(
             String name,
             Path root,
             List<String> classNames,
@@ -374,112 +292,6 @@ public final class ImageFolder implements LabeledImages {
             }
         }
         return folder;
-    }
-
-    /** The class names, sorted, and each class's image files, in order. */
-    private record Scan(List<String> classNames, List<List<Path>> files) {}
-
-    private static Scan scan(Path root) throws IOException {
-        Objects.requireNonNull(root, "root");
-        if (!Files.isDirectory(root)) {
-            throw new DatasetException(
-                    root,
-                    Files.exists(root)
-                            ? "expected a folder with one sub-folder per class, found a file"
-                            : "expected a folder with one sub-folder per class, found no such"
-                                    + " folder");
-        }
-        List<Path> classDirs = new ArrayList<>();
-        int looseImages = 0;
-        for (Path entry : sortedEntries(root)) {
-            if (Files.isDirectory(entry)) {
-                classDirs.add(entry);
-            } else if (isImageFile(entry)) {
-                looseImages++;
-            }
-        }
-        if (classDirs.isEmpty()) {
-            throw new DatasetException(
-                    root,
-                    "expected one sub-folder per class, found none"
-                            + (looseImages > 0
-                                    ? " (but " + looseImages + " image files directly in it)"
-                                    : ""));
-        }
-        List<String> classNames = new ArrayList<>();
-        List<List<Path>> files = new ArrayList<>();
-        for (Path dir : classDirs) {
-            List<Path> images = new ArrayList<>();
-            collect(dir.toRealPath(), dir, images, new HashSet<>());
-            if (images.isEmpty()) {
-                throw new DatasetException(
-                        dir,
-                        "expected at least one image file ("
-                                + String.join(", ", EXTENSIONS)
-                                + ") in this class folder, found none");
-            }
-            classNames.add(dir.getFileName().toString());
-            files.add(images);
-        }
-        return new Scan(List.copyOf(classNames), files);
-    }
-
-    /**
-     * Adds the image files under {@code dir}: its own first, then each sub-folder's. A symbolic
-     * link is followed only if it stays inside the class folder ({@code classRoot}, resolved): a
-     * link out of it (to the root, another class, elsewhere) would file images under the wrong
-     * label, and is skipped with a warning.
-     */
-    private static void collect(Path classRoot, Path dir, List<Path> out, Set<Path> visited) throws IOException {
-        if (!visited.add(dir.toRealPath())) {
-            return;
-        }
-        List<Path> subDirs = new ArrayList<>();
-        for (Path entry : sortedEntries(dir)) {
-            if (Files.isSymbolicLink(entry) && !insideClass(classRoot, entry)) {
-                LOG.log(Level.WARNING, "{0}: a symbolic link out of its class folder {1}; skipping it", entry, classRoot);
-                continue;
-            }
-            if (Files.isDirectory(entry)) {
-                subDirs.add(entry);
-            } else if (isImageFile(entry)) {
-                out.add(entry);
-            }
-        }
-        for (Path sub : subDirs) {
-            collect(classRoot, sub, out, visited);
-        }
-    }
-
-    private static boolean insideClass(Path classRoot, Path link) {
-        try {
-            return link.toRealPath().startsWith(classRoot);
-        } catch (IOException e) {
-            return false; // a dangling link
-        }
-    }
-
-    /** The entries of a folder that are not hidden, sorted by name. */
-    private static List<Path> sortedEntries(Path dir) throws IOException {
-        List<Path> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path entry : stream) {
-                if (!entry.getFileName().toString().startsWith(".") && !Files.isHidden(entry)) {
-                    entries.add(entry);
-                }
-            }
-        }
-        entries.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-        return entries;
-    }
-
-    private static boolean isImageFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return false;
-        }
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     @Override

@@ -106,6 +106,16 @@ public final class Checkpoint {
         public List<EpochRecord> records() {
             return history.stream().map(EpochRecord::fromJson).toList();
         }
+
+        /**
+         * The run's typed metadata, read from the info entries.
+         *
+         * @return the metadata, or empty for a run that recorded none
+         * @throws IllegalArgumentException if an entry is malformed, naming it
+         */
+        public java.util.Optional<RunMetadata> metadata() {
+            return RunMetadata.fromInfo(info);
+        }
     }
 
     /**

@@ -39,6 +39,14 @@ abstract class BaseOptimizer implements Optimizer {
     private int steps;
 
     BaseOptimizer(List<ParamGroup> groups) {
+        this(groups, 0f);
+    }
+
+    /**
+     * @param groups the groups
+     * @param defaultWeightDecay the decay of groups without their own ({@link ParamGroup#of(Map)})
+     */
+    BaseOptimizer(List<ParamGroup> groups, float defaultWeightDecay) {
         Objects.requireNonNull(groups, "groups");
         this.groups = List.copyOf(groups);
         Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -53,7 +61,7 @@ abstract class BaseOptimizer implements Optimizer {
                     throw new IllegalArgumentException(
                             "parameter " + e.getKey() + " appears twice in the groups");
                 }
-                slots.add(new Slot(e.getKey(), e.getValue(), g.weightDecay()));
+                slots.add(new Slot(e.getKey(), e.getValue(), g.weightDecayOr(defaultWeightDecay)));
             }
         }
     }

@@ -32,6 +32,19 @@ public final class ParamGroups {
      * @throws IllegalStateException if a trainable parameter is not initialized
      */
     public static List<ParamGroup> defaultGroups(Block model, float weightDecay) {
+        List<ParamGroup> g = defaultGroups(model);
+        return List.of(g.get(0).withWeightDecay(weightDecay), g.get(1));
+    }
+
+    /**
+     * The two groups of {@link #defaultGroups(Block, float)}, group 0 taking the optimizer's
+     * default weight decay ({@link ParamGroup#of(Map)}).
+     *
+     * @param model an initialized model
+     * @return the two groups (either may be empty)
+     * @throws IllegalStateException if a trainable parameter is not initialized
+     */
+    public static List<ParamGroup> defaultGroups(Block model) {
         Map<String, Parameter> decay = new LinkedHashMap<>();
         Map<String, Parameter> noDecay = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : trainable(model).entrySet()) {
@@ -42,7 +55,7 @@ public final class ParamGroups {
                 noDecay.put(e.getKey(), p);
             }
         }
-        return List.of(ParamGroup.of(decay, weightDecay), ParamGroup.of(noDecay, 0f));
+        return List.of(ParamGroup.of(decay), ParamGroup.of(noDecay, 0f));
     }
 
     /**

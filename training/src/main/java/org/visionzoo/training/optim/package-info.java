@@ -1,7 +1,7 @@
 /**
- * Optimizers with PyTorch's exact update rules ({@link org.visionzoo.training.optim.Sgd}, {@link
- * org.visionzoo.training.optim.Adam}, {@link org.visionzoo.training.optim.AdamW}), parameter groups
- * with per-group weight decay ({@link org.visionzoo.training.optim.ParamGroups}), global-norm
+ * Optimizers with PyTorch's exact update rules ({@link org.visionzoo.training.optim.Sgd}; {@link
+ * org.visionzoo.training.optim.AdamW}, which is also Adam with {@code AdamW.adam()}), parameter
+ * groups with per-group weight decay, or the optimizer's default as in PyTorch ({@link org.visionzoo.training.optim.ParamGroups}), global-norm
  * gradient clipping ({@link org.visionzoo.training.optim.GradClip}) and per-iteration learning-rate
  * schedules ({@link org.visionzoo.training.optim.Schedules}).
  *

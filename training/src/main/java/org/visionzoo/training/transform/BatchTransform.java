@@ -28,6 +28,25 @@ public interface BatchTransform {
             RandomGenerator rng);
 
     /**
+     * Mixup, CutMix, or one of the two per batch when both are on (torchvision's reference recipe).
+     *
+     * @param mixupAlpha Mixup's alpha, or 0 for off
+     * @param cutmixAlpha CutMix's alpha, or 0 for off
+     * @param numClasses the class count
+     * @return the transform, or {@code null} when both are off
+     */
+    static BatchTransform mixing(double mixupAlpha, double cutmixAlpha, int numClasses) {
+        java.util.List<BatchTransform> ts = new java.util.ArrayList<>();
+        if (mixupAlpha > 0) {
+            ts.add(new Mixup(mixupAlpha, numClasses));
+        }
+        if (cutmixAlpha > 0) {
+            ts.add(new CutMix(cutmixAlpha, numClasses));
+        }
+        return ts.isEmpty() ? null : ts.size() == 1 ? ts.get(0) : randomChoice(ts.toArray(new BatchTransform[0]));
+    }
+
+    /**
      * Applies one of the given transforms, chosen uniformly per batch (torchvision's
      * {@code RandomChoice([CutMix(), MixUp()])}).
      *

@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -30,8 +32,8 @@ public final class CenterCrop implements Transform {
      * @throws IllegalArgumentException if an argument is out of range
      */
     public CenterCrop(int height, int width) {
-        this.height = Check.positive("height", height);
-        this.width = Check.positive("width", width);
+        this.height = Checks.atLeast("height", height, 1);
+        this.width = Checks.atLeast("width", width, 1);
     }
 
     /**
@@ -46,7 +48,7 @@ public final class CenterCrop implements Transform {
     }
 
     private static int offset(int in, int out) {
-        return out > in ? -((out - in) / 2) : Ops.roundHalfEven((in - out) / 2.0);
+        return out > in ? -((out - in) / 2) : ImageKernels.roundHalfEven((in - out) / 2.0);
     }
 
     @Override
@@ -55,7 +57,7 @@ public final class CenterCrop implements Transform {
         if (b.top() == 0 && b.left() == 0 && height == in.height() && width == in.width()) {
             return in;
         }
-        return Ops.crop(in, b.top(), b.left(), height, width, 0f);
+        return ImageKernels.crop(in, b.top(), b.left(), height, width, 0f);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,8 +25,8 @@ public final class CutMix implements BatchTransform {
      * @throws IllegalArgumentException if an argument is out of range
      */
     public CutMix(double alpha, int numClasses) {
-        this.alpha = Check.positive("alpha", alpha);
-        this.numClasses = Check.positive("numClasses", numClasses);
+        this.alpha = Checks.positive("alpha", alpha);
+        this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
     }
 
     /**

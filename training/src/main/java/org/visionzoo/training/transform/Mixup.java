@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -21,8 +23,8 @@ public final class Mixup implements BatchTransform {
      * @throws IllegalArgumentException if an argument is out of range
      */
     public Mixup(double alpha, int numClasses) {
-        this.alpha = Check.positive("alpha", alpha);
-        this.numClasses = Check.positive("numClasses", numClasses);
+        this.alpha = Checks.positive("alpha", alpha);
+        this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
     }
 
     @Override

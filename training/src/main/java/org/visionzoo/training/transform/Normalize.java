@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -44,7 +46,7 @@ public final class Normalize implements Transform {
                     + this.mean.length + " and " + this.std.length);
         }
         for (int i = 0; i < this.mean.length; i++) {
-            Check.finite("mean[" + i + "]", this.mean[i]);
+            Checks.finite("mean[" + i + "]", this.mean[i]);
             if (!Float.isFinite(this.std[i]) || this.std[i] == 0f) {
                 throw new IllegalArgumentException(
                         "std[" + i + "] must be finite and non-zero, got " + this.std[i]);

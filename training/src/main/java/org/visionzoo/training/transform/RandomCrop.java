@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,10 +40,10 @@ public final class RandomCrop implements Transform {
      * @throws IllegalArgumentException if an argument is out of range
      */
     public RandomCrop(int height, int width, int padding, float fill) {
-        this.height = Check.positive("height", height);
-        this.width = Check.positive("width", width);
-        this.padding = Check.nonNegative("padding", padding);
-        this.fill = Check.finite("fill", fill);
+        this.height = Checks.atLeast("height", height, 1);
+        this.width = Checks.atLeast("width", width, 1);
+        this.padding = Checks.atLeast("padding", padding, 0);
+        this.fill = Checks.finite("fill", fill);
     }
 
     /**
@@ -69,7 +71,7 @@ public final class RandomCrop implements Transform {
     @Override
     public Image apply(Image in, RandomGenerator rng) {
         CropBox b = sample(in.height(), in.width(), rng);
-        return Ops.crop(in, b.top(), b.left(), height, width, fill);
+        return ImageKernels.crop(in, b.top(), b.left(), height, width, fill);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -21,7 +23,7 @@ public final class RandomDistributions {
      * @throws IllegalArgumentException if {@code shape} is out of range
      */
     public static double gamma(double shape, RandomGenerator rng) {
-        Check.positive("shape", shape);
+        Checks.positive("shape", shape);
         return Math.exp(logGamma(shape, rng));
     }
 
@@ -36,8 +38,8 @@ public final class RandomDistributions {
      * @throws IllegalArgumentException if a shape is out of range
      */
     public static double beta(double a, double b, RandomGenerator rng) {
-        Check.positive("a", a);
-        Check.positive("b", b);
+        Checks.positive("a", a);
+        Checks.positive("b", b);
         double lx = logGamma(a, rng);
         double ly = logGamma(b, rng);
         // x / (x + y) = 1 / (1 + exp(ly - lx)), stable for any magnitudes

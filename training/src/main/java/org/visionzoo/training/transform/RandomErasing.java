@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -44,9 +46,9 @@ public final class RandomErasing implements Transform {
      */
     public RandomErasing(double p, double scaleMin, double scaleMax, double ratioMin,
             double ratioMax, float[] value) {
-        this.p = Check.probability("p", p);
-        Check.positiveRange("scale", scaleMin, scaleMax);
-        Check.positiveRange("ratio", ratioMin, ratioMax);
+        this.p = Checks.probability("p", p);
+        Checks.positiveRange("scale", scaleMin, scaleMax);
+        Checks.positiveRange("ratio", ratioMin, ratioMax);
         if (scaleMax > 1) {
             throw new IllegalArgumentException("scale max must be <= 1, got " + scaleMax);
         }
@@ -59,7 +61,7 @@ public final class RandomErasing implements Transform {
                 throw new IllegalArgumentException("value must hold at least one value, got 0");
             }
             for (int i = 0; i < value.length; i++) {
-                Check.finite("value[" + i + "]", value[i]);
+                Checks.finite("value[" + i + "]", value[i]);
             }
         }
         this.value = value == null ? null : value.clone();
@@ -79,8 +81,8 @@ public final class RandomErasing implements Transform {
         for (int t = 0; t < TRIES; t++) {
             double erase = area * (scaleMin + (scaleMax - scaleMin) * rng.nextDouble());
             double ratio = Math.exp(logRatioMin + (logRatioMax - logRatioMin) * rng.nextDouble());
-            int h = Ops.roundHalfEven(Math.sqrt(erase * ratio));
-            int w = Ops.roundHalfEven(Math.sqrt(erase / ratio));
+            int h = ImageKernels.roundHalfEven(Math.sqrt(erase * ratio));
+            int w = ImageKernels.roundHalfEven(Math.sqrt(erase / ratio));
             if (h < height && w < width) {
                 int i = Transforms.uniformInt(rng, height - h + 1);
                 int j = Transforms.uniformInt(rng, width - w + 1);

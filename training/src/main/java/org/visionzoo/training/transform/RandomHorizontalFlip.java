@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,7 +19,7 @@ public final class RandomHorizontalFlip implements Transform {
      * @throws IllegalArgumentException if {@code p} is out of range
      */
     public RandomHorizontalFlip(double p) {
-        this.p = Check.probability("p", p);
+        this.p = Checks.probability("p", p);
     }
 
     @Override

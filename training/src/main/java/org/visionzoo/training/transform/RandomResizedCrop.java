@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -42,9 +44,9 @@ public final class RandomResizedCrop implements Transform {
      */
     public RandomResizedCrop(
             int size, double scaleMin, double scaleMax, double ratioMin, double ratioMax) {
-        this.size = Check.positive("size", size);
-        Check.positiveRange("scale", scaleMin, scaleMax);
-        Check.positiveRange("ratio", ratioMin, ratioMax);
+        this.size = Checks.atLeast("size", size, 1);
+        Checks.positiveRange("scale", scaleMin, scaleMax);
+        Checks.positiveRange("ratio", ratioMin, ratioMax);
         this.scaleMin = scaleMin;
         this.scaleMax = scaleMax;
         this.ratioMin = ratioMin;
@@ -69,8 +71,8 @@ public final class RandomResizedCrop implements Transform {
         for (int t = 0; t < TRIES; t++) {
             double target = area * uniform(rng, scaleMin, scaleMax);
             double ratio = Math.exp(uniform(rng, logRatioMin, logRatioMax));
-            int w = Ops.roundHalfEven(Math.sqrt(target * ratio));
-            int h = Ops.roundHalfEven(Math.sqrt(target / ratio));
+            int w = ImageKernels.roundHalfEven(Math.sqrt(target * ratio));
+            int h = ImageKernels.roundHalfEven(Math.sqrt(target / ratio));
             if (0 < w && w <= width && 0 < h && h <= height) {
                 int i = Transforms.uniformInt(rng, height - h + 1);
                 int j = Transforms.uniformInt(rng, width - w + 1);
@@ -94,10 +96,10 @@ public final class RandomResizedCrop implements Transform {
         int h;
         if (inRatio < ratioMin) {
             w = width;
-            h = Math.max(1, Math.min(height, Ops.roundHalfEven(w / ratioMin)));
+            h = Math.max(1, Math.min(height, ImageKernels.roundHalfEven(w / ratioMin)));
         } else if (inRatio > ratioMax) {
             h = height;
-            w = Math.max(1, Math.min(width, Ops.roundHalfEven(h * ratioMax)));
+            w = Math.max(1, Math.min(width, ImageKernels.roundHalfEven(h * ratioMax)));
         } else {
             w = width;
             h = height;
@@ -112,7 +114,7 @@ public final class RandomResizedCrop implements Transform {
     @Override
     public Image apply(Image in, RandomGenerator rng) {
         CropBox b = sample(in.height(), in.width(), rng);
-        return Ops.resizeBilinear(in, b.top(), b.left(), b.height(), b.width(), size, size);
+        return ImageKernels.resizeBilinear(in, b.top(), b.left(), b.height(), b.width(), size, size);
     }
 
     @Override

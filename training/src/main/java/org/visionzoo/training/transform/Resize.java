@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -18,7 +20,7 @@ public final class Resize implements Transform {
      * @throws IllegalArgumentException if {@code size} is out of range
      */
     public Resize(int size) {
-        this.size = Check.positive("size", size);
+        this.size = Checks.atLeast("size", size, 1);
     }
 
     /**
@@ -39,7 +41,7 @@ public final class Resize implements Transform {
     @Override
     public Image apply(Image in, RandomGenerator rng) {
         int[] hw = outputSize(in.height(), in.width());
-        return Ops.resizeBilinear(in, 0, 0, in.height(), in.width(), hw[0], hw[1]);
+        return ImageKernels.resizeBilinear(in, 0, 0, in.height(), in.width(), hw[0], hw[1]);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -43,7 +45,7 @@ public final class Transforms {
      * @return the random transform
      */
     public static Transform randomApply(double p, Transform transform) {
-        Check.probability("p", p);
+        Checks.probability("p", p);
         Objects.requireNonNull(transform, "transform");
         return (in, rng) -> rng.nextDouble() < p ? transform.apply(in, rng) : in;
     }

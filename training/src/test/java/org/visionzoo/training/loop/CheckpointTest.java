@@ -28,7 +28,7 @@ class CheckpointTest {
 
     private static Trainer trained(NDManager m, Path dir, boolean ema) {
         SmallNet net = SmallNet.create(m, 1, 3, 8, true, 0f);
-        Trainer.Builder b = Trainer.builder(net).optimizer(g -> AdamW.builder().build(g))
+        TrainerConfig.Builder b = Trainer.builder(net).optimizer(g -> AdamW.builder().build(g)).weightDecay(0f)
                 .schedule((p, t) -> Schedules.constant(0.01f)).runDirectory(dir).epochs(1);
         if (ema) {
             b.ema(0.99f);
@@ -106,7 +106,7 @@ class CheckpointTest {
             assertThatThrownBy(() -> Checkpoint.readState(dir.resolve("missing.safetensors")))
                     .hasMessageContaining("missing.safetensors");
             SmallNet other = SmallNet.create(m, 1, 5, 8, true, 0f);
-            try (Trainer t2 = Trainer.builder(other).optimizer(g -> AdamW.builder().build(g)).build()) {
+            try (Trainer t2 = Trainer.builder(other).optimizer(g -> AdamW.builder().build(g)).weightDecay(0f).build()) {
                 assertThatThrownBy(() -> t2.resume(file))
                         .isInstanceOf(WeightsMismatchException.class)
                         .hasMessageContaining("classifier.weight");

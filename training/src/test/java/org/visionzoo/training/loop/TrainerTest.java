@@ -63,7 +63,7 @@ class TrainerTest {
         return out;
     }
 
-    private static Trainer.Builder recipe(SmallNet net, Path dir, int epochs, long seed) {
+    private static TrainerConfig.Builder recipe(SmallNet net, Path dir, int epochs, long seed) {
         return Trainer.builder(net)
                 .optimizer(g -> Sgd.builder().momentum(0.9f).nesterov(true).build(g))
                 .weightDecay(5e-4f)
@@ -199,7 +199,7 @@ class TrainerTest {
         try (NDManager m = NDManager.newBaseManager(); DataLoader tl = loader(train, true, 4, 0)) {
             SmallNet net = SmallNet.create(m, 1, 3, SIZE, false, 0f);
             initial = weights(net);
-            try (Trainer t = Trainer.builder(net).optimizer(g -> AdamW.builder().build(g))
+            try (Trainer t = Trainer.builder(net).optimizer(g -> AdamW.builder().build(g)).weightDecay(0f)
                     .schedule((p, total) -> Schedules.warmupCosine(0.01f, 1, total)).epochs(2).seed(4).build()) {
                 t.fit(tl, null);
                 single = weights(net);
@@ -212,7 +212,7 @@ class TrainerTest {
             set(net, initial);
             List<Device> devices = Devices.parse("cpu:3", 0);
             AtomicInteger replicasMade = new AtomicInteger();
-            try (Trainer t = Trainer.builder(net).optimizer(g -> AdamW.builder().build(g))
+            try (Trainer t = Trainer.builder(net).optimizer(g -> AdamW.builder().build(g)).weightDecay(0f)
                     .schedule((p, total) -> Schedules.warmupCosine(0.01f, 1, total)).epochs(2).seed(4)
                     .devices(devices, rm -> {
                         replicasMade.incrementAndGet();

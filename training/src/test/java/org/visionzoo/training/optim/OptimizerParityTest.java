@@ -68,9 +68,9 @@ class OptimizerParityTest {
             case "sgd_nesterov":
                 return Sgd.builder().momentum(0.9f).nesterov(true).build(g);
             case "adam":
-                return Adam.builder().betas(0.9f, 0.999f).eps(1e-8f).build(g);
+                return AdamW.adam().betas(0.9f, 0.999f).eps(1e-8f).build(g);
             case "adam_amsgrad":
-                return Adam.builder().betas(0.8f, 0.99f).eps(1e-6f).amsgrad(true).build(g);
+                return AdamW.adam().betas(0.8f, 0.99f).eps(1e-6f).amsgrad(true).build(g);
             case "adamw":
                 return AdamW.builder().betas(0.9f, 0.999f).eps(1e-8f).build(g);
             case "adamw_amsgrad":

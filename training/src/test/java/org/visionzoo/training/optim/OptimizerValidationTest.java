@@ -34,9 +34,32 @@ class OptimizerValidationTest {
         assertThatThrownBy(() -> Sgd.builder().momentum(0.9f).dampening(0.1f).nesterov(true).build(List.of()))
                 .hasMessageContaining("dampening=0.1");
         assertThatThrownBy(() -> Sgd.builder().momentum(-1f).build(List.of())).hasMessageContaining("momentum");
-        assertThatThrownBy(() -> Adam.builder().betas(1f, 0.9f).build(List.of())).hasMessageContaining("beta1");
+        assertThatThrownBy(() -> AdamW.adam().betas(1f, 0.9f).build(List.of())).hasMessageContaining("beta1");
         assertThatThrownBy(() -> AdamW.builder().eps(-1f).build(List.of())).hasMessageContaining("eps");
         assertThatThrownBy(() -> ParamGroup.of(Map.of(), -1f)).hasMessageContaining("weightDecay");
+    }
+
+    @Test
+    void groupsWithoutTheirOwnDecayTakePyTorchsDefaults() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = param(m, "w", 2); // ones with a zero gradient: only the decay moves them
+            Parameter v = param(m, "v", 2);
+            Parameter x = param(m, "x", 2);
+            try (AdamW adamw = AdamW.builder().build(List.of(ParamGroup.of(Map.of("w", w)),
+                            ParamGroup.of(Map.of("v", v), 0.5f)));
+                    AdamW adam = AdamW.adam().build(List.of(ParamGroup.of(Map.of("x", x))))) {
+                assertThat(adamw.decoupled()).isTrue();
+                assertThat(adam.decoupled()).isFalse();
+                adamw.step(0.1f);
+                adam.step(0.1f);
+                assertThat(w.getArray().toFloatArray()).containsOnly((float) (1.0 - (double) 0.1f * 0.01f));
+                assertThat(v.getArray().toFloatArray()).containsOnly((float) (1.0 - (double) 0.1f * 0.5f));
+                assertThat(x.getArray().toFloatArray()).containsOnly(1f);
+            }
+        }
+        assertThat(ParamGroup.of(Map.of()).hasWeightDecay()).isFalse();
+        assertThat(ParamGroup.of(Map.of()).weightDecayOr(0.3f)).isEqualTo(0.3f);
+        assertThatThrownBy(() -> AdamW.builder().weightDecay(-1f)).hasMessageContaining("weightDecay");
     }
 
     @Test
@@ -63,7 +86,7 @@ class OptimizerValidationTest {
             Map<String, Parameter> named = new LinkedHashMap<>();
             named.put("fc.weight", w);
             named.put("fc.bias", b);
-            try (Adam adam = Adam.builder().build(List.of(ParamGroup.of(named, 0f)))) {
+            try (AdamW adam = AdamW.adam().build(List.of(ParamGroup.of(named, 0f)))) {
                 adam.step(0.1f);
                 assertThat(adam.state().keySet()).containsExactly("fc.weight.exp_avg",
                         "fc.weight.exp_avg_sq", "fc.bias.exp_avg", "fc.bias.exp_avg_sq");

@@ -104,24 +104,24 @@ class GeometryTest {
     void bilinearResizeKnownValues() {
         // downscale a ramp: sources at 0.5 and 2.5
         Image ramp = new Image(1, 1, 4, new float[] {0, 1, 2, 3});
-        assertThat(Ops.resizeBilinear(ramp, 0, 0, 1, 4, 1, 2).data()).containsExactly(0.5f, 2.5f);
+        assertThat(ImageKernels.resizeBilinear(ramp, 0, 0, 1, 4, 1, 2).data()).containsExactly(0.5f, 2.5f);
         // upscale [0, 1] to 4: PyTorch gives [0, 0.25, 0.75, 1] (clamped at the edges)
         Image two = new Image(1, 1, 2, new float[] {0, 1});
-        assertThat(Ops.resizeBilinear(two, 0, 0, 1, 2, 1, 4).data())
+        assertThat(ImageKernels.resizeBilinear(two, 0, 0, 1, 2, 1, 4).data())
                 .containsExactly(0f, 0.25f, 0.75f, 1f);
         // 2-D linear function 10y + x, 4x4 -> 2x2 samples (0.5, 0.5), (0.5, 2.5), ...
         Image grid = indexed(2, 4, 4);
-        Image small = Ops.resizeBilinear(grid, 0, 0, 4, 4, 2, 2);
+        Image small = ImageKernels.resizeBilinear(grid, 0, 0, 4, 4, 2, 2);
         assertThat(small.data()).containsExactly(5.5f, 7.5f, 25.5f, 27.5f,
                 1005.5f, 1007.5f, 1025.5f, 1027.5f);
         // constant stays constant, at any size
         Image constant = new Image(1, 3, 5, new float[15]);
         java.util.Arrays.fill(constant.data(), 0.7f);
-        for (float v : Ops.resizeBilinear(constant, 0, 0, 3, 5, 7, 2).data()) {
+        for (float v : ImageKernels.resizeBilinear(constant, 0, 0, 3, 5, 7, 2).data()) {
             assertThat(v).isCloseTo(0.7f, within(1e-6f));
         }
         // a window of the image: 2x2 window at (1, 1) upscaled to 4x4 keeps its corners
-        Image win = Ops.resizeBilinear(grid, 1, 1, 2, 2, 4, 4);
+        Image win = ImageKernels.resizeBilinear(grid, 1, 1, 2, 2, 4, 4);
         assertThat(win.get(0, 0, 0)).isEqualTo(11f);
         assertThat(win.get(0, 3, 3)).isEqualTo(22f);
         assertThat(win.get(0, 1, 2)).isCloseTo(11f + 10 * 0.25f + 0.75f, within(1e-5f));
@@ -130,7 +130,7 @@ class GeometryTest {
     @Test
     void resizeToSameSizeIsIdentity() {
         Image img = indexed(3, 5, 7);
-        assertThat(Ops.resizeBilinear(img.copy(), 0, 0, 5, 7, 5, 7)).isEqualTo(img);
+        assertThat(ImageKernels.resizeBilinear(img.copy(), 0, 0, 5, 7, 5, 7)).isEqualTo(img);
         assertThat(new Resize(5).apply(img.copy(), null)).isEqualTo(img);
         // whole-image RandomResizedCrop at the same size is the identity too
         RandomResizedCrop whole = new RandomResizedCrop(6, 1, 1, 1, 1);

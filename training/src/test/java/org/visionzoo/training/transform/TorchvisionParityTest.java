@@ -66,7 +66,7 @@ class TorchvisionParityTest {
             int[] t = cases[k];
             Image x = input(t[0], t[1], t[2]);
             Image y = t[3] == 0
-                    ? Ops.resizeBilinear(x, 0, 0, t[1], t[2], t[4], t[5])
+                    ? ImageKernels.resizeBilinear(x, 0, 0, t[1], t[2], t[4], t[5])
                     : new CenterCrop(t[5]).apply(new Resize(t[4]).apply(x, null), null);
             String[] v = lines.get(k).split(" ");
             assertThat(new int[] {y.channels(), y.height(), y.width()}).as("shape of case %d", k)

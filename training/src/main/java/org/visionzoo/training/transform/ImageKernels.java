@@ -2,10 +2,14 @@ package org.visionzoo.training.transform;
 
 import java.util.Arrays;
 
-/** Array kernels shared by the transforms. */
-final class Ops {
+/**
+ * Kernels on {@link Image}s' float arrays shared by the transforms: cropping with constant
+ * padding and PyTorch-exact bilinear resizing (the NDArray operations of the models are
+ * {@code org.visionzoo.core.nn.Ops}, a different thing).
+ */
+final class ImageKernels {
 
-    private Ops() {}
+    private ImageKernels() {}
 
     /**
      * Crops the window {@code [top, top + h) x [left, left + w)}, which may extend past the image;
