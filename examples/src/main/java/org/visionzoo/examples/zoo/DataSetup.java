@@ -1,10 +1,11 @@
 package org.visionzoo.examples.zoo;
 
+import org.visionzoo.core.io.Download;
 import org.visionzoo.training.data.Cifar;
 import org.visionzoo.training.data.DatasetDownloads;
 import org.visionzoo.training.data.DatasetException;
 import org.visionzoo.training.data.DatasetLocator;
-import org.visionzoo.training.data.Download;
+import org.visionzoo.training.data.DownloadProgress;
 import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.data.MnistFamily;
@@ -194,7 +195,7 @@ final class DataSetup {
         log.println("zoo: downloading " + spec.name() + " from its official address into " + target
                 + " (SHA-256 checked)");
         log.flush();
-        return DatasetDownloads.official().download(spec.downloadId(), target, Download.Options.defaults());
+        return DatasetDownloads.official().download(spec.downloadId(), target, Download.Options.defaults().progress(DownloadProgress.bar()));
     }
 
     /** The image size a run uses: the option, else the dataset's native size, else the model's. */
