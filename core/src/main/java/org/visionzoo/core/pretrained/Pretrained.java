@@ -7,6 +7,8 @@ import org.visionzoo.core.io.Download;
 import org.visionzoo.core.io.DownloadException;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Models;
+import org.visionzoo.core.weights.LoadOptions;
+import org.visionzoo.core.weights.LoadReport;
 import org.visionzoo.core.weights.Weights;
 
 import java.io.IOException;
@@ -344,6 +346,30 @@ public final class Pretrained {
         net.initialize(manager, w.transform().cropSize());
         Weights.load(net, file);
         return net;
+    }
+
+    /**
+     * Loads an entry's weights into an initialised model of its architecture, fetching them if
+     * needed. A model with another class count (for fine-tuning on other classes) gets every
+     * weight but the head's, which keeps its fresh initialisation, as torchvision users replace
+     * {@code model.fc}.
+     *
+     * @param model the model, built for any class count and 3 input channels, initialised
+     * @param w the entry
+     * @return what was loaded
+     * @throws IllegalArgumentException if the model does not take 3 channels
+     * @throws IOException if fetching fails or the weights do not fit the model
+     */
+    public LoadReport loadInto(ImageClassifier model, PretrainedWeights w) throws IOException {
+        if (model.inChannels() != w.transform().mean().size()) {
+            throw new IllegalArgumentException(w.id() + ": the weights take " + w.transform().mean().size()
+                    + "-channel images, the model " + model.inChannels());
+        }
+        Path file = fetch(w);
+        if (model.numClasses() == w.categories().size()) {
+            return Weights.load(model, file);
+        }
+        return Weights.load(model, file, LoadOptions.strict().excluding(model.headName() + "."));
     }
 
     /**
