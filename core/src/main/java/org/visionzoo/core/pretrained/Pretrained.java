@@ -40,9 +40,14 @@ import java.util.Optional;
  *       looked in too, so files PyTorch already downloaded are used where they are.
  *   <li>a mirror: {@code visionzoo.weightsUrl} / {@code $VISIONZOO_WEIGHTS_URL}: a base URL that
  *       replaces everything before the file name (e.g. {@code https://mirror.example/torchvision}).
- *   <li>offline: {@code visionzoo.offline=true}, or DJL's offline setting (system property
- *       {@code offline=true} or {@code DJL_OFFLINE=true}): nothing is downloaded; a missing file is
- *       an {@link OfflineException} naming the URL and the exact path to put the file at.
+ *   <li>another catalogue: {@code visionzoo.weightsCatalogue} / {@code $VISIONZOO_WEIGHTS_CATALOGUE}:
+ *       a JSON file in the layout of the standard one (e.g. a company's own weights).
+ *   <li>offline: {@code visionzoo.offline} / {@code $VISIONZOO_OFFLINE} ({@code true} or
+ *       {@code false}); when neither is set, DJL's offline setting ({@code DJL_OFFLINE},
+ *       {@code ai.djl.offline} or {@code offline}, as {@code ai.djl.util.Utils.isOfflineMode()}).
+ *       Offline, nothing is downloaded; a missing file is an {@link OfflineException} naming the
+ *       URL and the exact path to put the file at. (The {@code zoo} launcher sets DJL offline for
+ *       its engine and passes the user's own {@code DJL_OFFLINE} as {@code visionzoo.offline}.)
  * </ul>
  *
  * <p>Every file is checked against the SHA-256 prefix in its name whenever it is used, whether
@@ -63,8 +68,17 @@ public final class Pretrained {
     /** Environment variable of the mirror base URL. */
     public static final String URL_ENV = "VISIONZOO_WEIGHTS_URL";
 
-    /** System property that turns downloads off. */
+    /** System property of a catalogue file that replaces the standard one. */
+    public static final String CATALOGUE_PROPERTY = "visionzoo.weightsCatalogue";
+
+    /** Environment variable of a catalogue file that replaces the standard one. */
+    public static final String CATALOGUE_ENV = "VISIONZOO_WEIGHTS_CATALOGUE";
+
+    /** System property that turns downloads off ({@code true}) or on ({@code false}). */
     public static final String OFFLINE_PROPERTY = "visionzoo.offline";
+
+    /** Environment variable that turns downloads off ({@code true}) or on ({@code false}). */
+    public static final String OFFLINE_ENV = "VISIONZOO_OFFLINE";
 
     private final WeightsCatalogue catalogue;
     private final Path cacheDir;
@@ -93,7 +107,7 @@ public final class Pretrained {
 
         OfflineException(PretrainedWeights w, String url, Path path) {
             super(w.id() + ": not in the cache and downloads are off (offline mode: --offline, "
-                    + OFFLINE_PROPERTY + ", DJL_OFFLINE or DJL's offline property). Download " + url
+                    + OFFLINE_ENV + " or DJL_OFFLINE). Download " + url
                     + " on a machine that can, and put it at " + path + " (its SHA-256 must begin with "
                     + w.sha256Prefix() + ")");
             this.url = url;
@@ -121,11 +135,21 @@ public final class Pretrained {
 
     /**
      * Returns the settings from system properties and the environment (see the class comment),
-     * with the standard catalogue, no progress reports and {@link Download.Options#defaults()}.
+     * no progress reports and {@link Download.Options#defaults()}.
      *
      * @return the settings
+     * @throws java.io.UncheckedIOException if a catalogue file is set and cannot be read
      */
     public static Pretrained standard() {
+        String catalogueFile = setting(CATALOGUE_PROPERTY, CATALOGUE_ENV);
+        WeightsCatalogue catalogue = WeightsCatalogue.standard();
+        if (catalogueFile != null) {
+            try (java.io.Reader r = java.nio.file.Files.newBufferedReader(Path.of(catalogueFile))) {
+                catalogue = WeightsCatalogue.parse(r, catalogueFile);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         String home = setting(HOME_PROPERTY, HOME_ENV);
         Path userHome = Path.of(System.getProperty("user.home", "."));
         Path cache;
@@ -139,8 +163,9 @@ public final class Pretrained {
         String torchHome = System.getenv("TORCH_HOME");
         Path hub = (torchHome != null && !torchHome.isBlank() ? Path.of(torchHome)
                 : userHome.resolve(".cache").resolve("torch")).resolve("hub").resolve("checkpoints");
-        boolean offline = Boolean.parseBoolean(System.getProperty(OFFLINE_PROPERTY)) || Utils.isOfflineMode();
-        return new Pretrained(WeightsCatalogue.standard(), cache, List.of(hub), setting(URL_PROPERTY, URL_ENV),
+        String explicit = setting(OFFLINE_PROPERTY, OFFLINE_ENV);
+        boolean offline = explicit != null ? Boolean.parseBoolean(explicit) : Utils.isOfflineMode();
+        return new Pretrained(catalogue, cache, List.of(hub), setting(URL_PROPERTY, URL_ENV),
                 offline, Download.Options.defaults());
     }
 

@@ -225,7 +225,7 @@ class PretrainedTest {
         assertThatThrownBy(() -> p.fetch("tinynet", null))
                 .isInstanceOf(Pretrained.OfflineException.class)
                 .hasMessage("tinynet:TEST_V1: not in the cache and downloads are off (offline mode: --offline,"
-                        + " visionzoo.offline, DJL_OFFLINE or DJL's offline property). Download " + mirror("m") + "/"
+                        + " VISIONZOO_OFFLINE or DJL_OFFLINE). Download " + mirror("m") + "/"
                         + goodFile + " on a machine that can, and put it at " + expected
                         + " (its SHA-256 must begin with " + Download.sha256(good).substring(0, 8) + ")");
         assertThat(requests).isEmpty();
@@ -238,16 +238,22 @@ class PretrainedTest {
     }
 
     @Test
-    void djlsOfflineSettingTurnsDownloadsOff() {
-        String old = System.getProperty("offline");
-        System.setProperty("offline", "true");
+    void visionzoosOfflineSettingWinsElseDjlsApplies() {
+        String old = System.getProperty(Pretrained.OFFLINE_PROPERTY);
         try {
+            System.setProperty(Pretrained.OFFLINE_PROPERTY, "true");
             assertThat(Pretrained.standard().isOffline()).isTrue();
+            System.setProperty(Pretrained.OFFLINE_PROPERTY, "false");
+            assertThat(Pretrained.standard().isOffline()).isFalse();
+            System.clearProperty(Pretrained.OFFLINE_PROPERTY);
+            if (System.getenv(Pretrained.OFFLINE_ENV) == null) {
+                assertThat(Pretrained.standard().isOffline()).isEqualTo(ai.djl.util.Utils.isOfflineMode());
+            }
         } finally {
             if (old == null) {
-                System.clearProperty("offline");
+                System.clearProperty(Pretrained.OFFLINE_PROPERTY);
             } else {
-                System.setProperty("offline", old);
+                System.setProperty(Pretrained.OFFLINE_PROPERTY, old);
             }
         }
     }

@@ -10,7 +10,7 @@ import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.data.MnistFamily;
 import org.visionzoo.training.data.Split;
-import org.visionzoo.training.transform.CenterCrop;
+import org.visionzoo.training.transform.EvalPreset;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.RandomCrop;
 import org.visionzoo.training.transform.RandomErasing;
@@ -237,10 +237,19 @@ final class DataSetup {
 
     /** The evaluation transform: resize (and center crop for large images), normalise. */
     static Transform evalTransform(int nativeSize, int size, Normalize normalize) {
+        return evalTransform(null, nativeSize, size, normalize);
+    }
+
+    /**
+     * The evaluation transform: for datasets of one native size, a resize to the model's size if
+     * needed; for images (folders, files), torchvision's preset of the model (core's catalogue: its
+     * default weights' resize and interpolation when {@code size} is their crop, else resize to
+     * {@code round(size * 256 / 224)} bilinear), antialiased as PIL, then the centre crop.
+     */
+    static Transform evalTransform(String model, int nativeSize, int size, Normalize normalize) {
         if (nativeSize > 0) {
             return size == nativeSize ? normalize : Transforms.compose(new Resize(size), normalize);
         }
-        return Transforms.compose(new Resize((int) Math.round(size * 256.0 / 224.0)), new CenterCrop(size),
-                normalize);
+        return EvalPreset.forModel(model, size, normalize);
     }
 }

@@ -1,8 +1,10 @@
 package org.visionzoo.examples.zoo;
 
 import org.visionzoo.core.io.Download;
+import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.pretrained.Pretrained;
 import org.visionzoo.core.pretrained.PretrainedWeights;
+import org.visionzoo.core.weights.LoadReport;
 import org.visionzoo.training.data.DownloadProgress;
 
 import picocli.CommandLine;
@@ -61,6 +63,23 @@ final class PretrainedOption {
             log.flush();
         }
         return p.fetch(w);
+    }
+
+    /**
+     * Loads {@code --pretrained}'s weights into an initialised model for fine-tuning (a head of
+     * another class count starts fresh) and returns the line that says what was loaded.
+     */
+    String loadInto(CommandSpec spec, ImageClassifier model, String modelName) throws IOException {
+        PretrainedWeights w = entry(spec, modelName);
+        if (model.inChannels() != 3) {
+            throw new Errors.UsageError(spec.commandLine(), "--pretrained: " + w.id() + " takes 3-channel (RGB) images;"
+                    + " this dataset has " + model.inChannels());
+        }
+        fetch(w, spec.commandLine().getErr());
+        LoadReport r = settings().loadInto(model, w);
+        return "weights: " + r.loaded().size() + " tensors of " + w.id() + " (ImageNet acc@1 " + w.acc1() + "%)"
+                + (model.numClasses() == w.categories().size() ? ""
+                        : "; the head '" + model.headName() + "' is new, for " + model.numClasses() + " classes");
     }
 
     /**

@@ -32,13 +32,14 @@ public final class EvalPreset implements Transform {
      * torchvision-style defaults ({@code round(size * 256 / 224)}, bilinear), always with the given
      * mean and standard deviation.
      *
-     * @param model the registry name
+     * @param model the registry name, or {@code null} for the defaults
      * @param size the crop size
      * @param normalize the per-channel mean and standard deviation
      * @return the preset
      */
     public static EvalPreset forModel(String model, int size, Normalize normalize) {
-        EvalTransform t = WeightsCatalogue.standard().evalTransform(model)
+        EvalTransform t = (model == null ? java.util.Optional.<EvalTransform>empty()
+                : WeightsCatalogue.standard().evalTransform(model))
                 .filter(e -> e.cropSize() == size)
                 .orElseGet(() -> EvalTransform.imagenetDefaults(size));
         return new EvalPreset(new EvalTransform(t.resizeSize(), size, t.interpolation(), list(normalize.mean()),
