@@ -173,6 +173,23 @@ class ZooPretrainedTest {
     }
 
     @Test
+    void theClassifyExampleUsesPretrainedModelAndItsPreset() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        System.setOut(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            org.visionzoo.examples.Classify.main(new String[] {"--pretrained", "resnet18", PHOTO.toString()});
+        } finally {
+            System.setOut(old);
+        }
+        List<String> categories = WeightsCatalogue.standard().get("resnet18").categories();
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).startsWith(PHOTO + ": " + categories.get(reference.getAsJsonArray("index").get(0).getAsInt())
+                + " (");
+        assertThat(out.strip().lines()).hasSize(1);
+    }
+
+    @Test
     void trainFineTunesFromPretrainedWithANewHead() throws IOException {
         Path root = tmp.resolve("shapes");
         for (String split : List.of("train", "val")) {
