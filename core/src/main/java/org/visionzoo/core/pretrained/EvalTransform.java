@@ -31,14 +31,20 @@ public record EvalTransform(int resizeSize, int cropSize, Interpolation interpol
     /** ImageNet's per-channel standard deviation, as torchvision's presets. */
     public static final List<Double> IMAGENET_STD = List.of(0.229, 0.224, 0.225);
 
+    /** The largest resize size accepted (torchvision's presets go up to 600). */
+    public static final int MAX_SIZE = 8192;
+
+    /** The most values the resized image may have (an extreme aspect ratio is refused). */
+    public static final long MAX_RESIZED_VALUES = 1L << 28;
+
     /** Validates the transform and copies the lists. */
     public EvalTransform {
         Objects.requireNonNull(interpolation, "interpolation");
         mean = List.copyOf(mean);
         std = List.copyOf(std);
-        if (cropSize < 1 || resizeSize < cropSize) {
-            throw new IllegalArgumentException(
-                    "expected 1 <= cropSize <= resizeSize, got cropSize " + cropSize + ", resizeSize " + resizeSize);
+        if (cropSize < 1 || resizeSize < cropSize || resizeSize > MAX_SIZE) {
+            throw new IllegalArgumentException("expected 1 <= cropSize <= resizeSize <= " + MAX_SIZE + ", got cropSize "
+                    + cropSize + ", resizeSize " + resizeSize);
         }
         if (mean.size() != std.size() || mean.isEmpty()) {
             throw new IllegalArgumentException("expected as many means as standard deviations (at least one), got "
@@ -70,12 +76,18 @@ public record EvalTransform(int resizeSize, int cropSize, Interpolation interpol
      * @param height input rows
      * @param width input columns
      * @return {@code {height, width}} after resizing
+     * @throws IllegalArgumentException if the resized image would be too large (an extreme aspect
+     *     ratio)
      */
     public int[] resizedSize(int height, int width) {
         int shorter = Math.min(height, width);
         int longer = Math.max(height, width);
-        int newLong = (int) ((double) ((long) resizeSize * longer) / shorter);
-        return width <= height ? new int[] {newLong, resizeSize} : new int[] {resizeSize, newLong};
+        long newLong = (long) ((double) ((long) resizeSize * longer) / shorter);
+        if (newLong * resizeSize * mean.size() > MAX_RESIZED_VALUES) {
+            throw new IllegalArgumentException("an image of " + height + "x" + width + " would be resized to "
+                    + resizeSize + "x" + newLong + ", more than " + MAX_RESIZED_VALUES + " values: aspect ratio too extreme");
+        }
+        return width <= height ? new int[] {(int) newLong, resizeSize} : new int[] {resizeSize, (int) newLong};
     }
 
     /**

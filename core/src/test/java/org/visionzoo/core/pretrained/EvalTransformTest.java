@@ -166,6 +166,9 @@ class EvalTransformTest {
                         EvalTransform.IMAGENET_STD, true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cropSize <= resizeSize");
+        assertThatThrownBy(() -> t.resizedSize(1, 10_000_000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("aspect ratio too extreme");
         assertThatThrownBy(() -> Interpolation.parse("nearest"))
                 .hasMessage("expected interpolation bilinear or bicubic, got 'nearest'");
     }

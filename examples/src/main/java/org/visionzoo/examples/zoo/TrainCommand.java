@@ -266,7 +266,9 @@ final class TrainCommand implements Callable<Integer> {
             if (weights != null) {
                 loadInitialWeights(model, out);
             }
-            model.freezeBackbone(freezeBackbone);
+            if (freezeBackbone) {
+                model.freezeBackbone(true);
+            }
             out.printf(Locale.ROOT, "model: %s, %s parameters, %d classes, %dx%dx%d input, on %s, %s order%n",
                     entry.name(), Cli.count(org.visionzoo.core.model.ModelSummary.countParameters(model)), classes,
                     channels, size, size, devices.size() == 1 ? devices.get(0) : devices,

@@ -213,5 +213,21 @@ class ZooPretrainedTest {
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("weights: ").contains("tensors of resnet18:IMAGENET1K_V1")
                 .contains("the head 'fc' is new, for 3 classes");
+        // frozen: the backbone's weights are the pretrained ones, the new head has 3 rows
+        try (org.visionzoo.core.io.TensorFile trained = org.visionzoo.core.io.SafeTensors.read(
+                        tmp.resolve("run").resolve("model.safetensors"));
+                org.visionzoo.core.io.TensorFile original = org.visionzoo.core.io.SafeTensors.read(
+                        tmp.resolve("resnet18.safetensors"))) {
+            for (String name : List.of("conv1.weight", "layer4.1.conv2.weight", "layer4.1.bn2.weight")) {
+                float[] t = trained.get(name).toFloatArray();
+                float[] o = original.get(name).toFloatArray();
+                double diff = 0;
+                for (int i = 0; i < t.length; i++) {
+                    diff = Math.max(diff, Math.abs(t[i] - o[i]));
+                }
+                assertThat(diff).as(name + ": largest change").isZero();
+            }
+            assertThat(trained.get("fc.weight").shape()).containsExactly(3, 512);
+        }
     }
 }
