@@ -7,10 +7,14 @@ import ai.djl.ndarray.types.Shape;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.Models;
+import org.visionzoo.core.pretrained.Prediction;
+import org.visionzoo.core.pretrained.Pretrained;
+import org.visionzoo.core.pretrained.PretrainedModel;
 import org.visionzoo.core.weights.Weights;
 import org.visionzoo.training.data.ImageDecoder;
 import org.visionzoo.training.loop.Checkpoint;
 import org.visionzoo.training.loop.RunMetadata;
+import org.visionzoo.training.transform.EvalPreset;
 import org.visionzoo.training.transform.Image;
 import org.visionzoo.training.transform.Normalize;
 
@@ -26,7 +30,11 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * ./zoo example classify RUN_DIR IMAGE...
+ * ./zoo example classify --pretrained MODEL IMAGE...   # torchvision's ImageNet weights, top 5
  * </pre>
+ *
+ * <p>Images of a dataset with one native size (MNIST, CIFAR) must have that size; others go
+ * through the model's torchvision evaluation preset (antialiased resize, centre crop).
  */
 public final class Classify {
 
@@ -39,8 +47,12 @@ public final class Classify {
      * @throws Exception if a file is missing or does not decode
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: classify RUN_DIR IMAGE...");
+        if (args.length < 2 || (args[0].equals("--pretrained") && args.length < 3)) {
+            System.err.println("usage: classify RUN_DIR IMAGE...  |  classify --pretrained MODEL IMAGE...");
+            return;
+        }
+        if (args[0].equals("--pretrained")) {
+            classifyPretrained(args[1], java.util.Arrays.copyOfRange(args, 2, args.length));
             return;
         }
         Path run = Path.of(args[0]);
@@ -55,6 +67,8 @@ public final class Classify {
             case "cifar10" -> Normalize.CIFAR10;
             default -> Normalize.IMAGENET;
         };
+        boolean nativeSize = normalize != Normalize.IMAGENET;
+        EvalPreset preset = EvalPreset.forModel(info.model(), size, normalize);
 
         try (NDManager manager = NDManager.newBaseManager()) {
             ImageClassifier model = Models.spec(info.model()).create(labels.size(), channels);
@@ -63,12 +77,12 @@ public final class Classify {
             model.optimizeForInference(); // fold the batch norms: faster, same predictions
             for (int i = 1; i < args.length; i++) {
                 Image img = ImageDecoder.standard().decode(Path.of(args[i]), channels);
-                if (img.height() != size || img.width() != size) {
+                if (nativeSize && (img.height() != size || img.width() != size)) {
                     System.out.println(args[i] + ": expected " + size + "x" + size + " pixels, got "
                             + img.height() + "x" + img.width());
                     continue;
                 }
-                img = normalize.apply(img, new SplittableRandom(0));
+                img = (nativeSize ? normalize : preset).apply(img, new SplittableRandom(0));
                 try (NDArray x = manager.create(img.data(), new Shape(1, channels, size, size));
                         NDArray logits = Inference.logits(model, x);
                         NDArray probs = logits.softmax(1)) {
@@ -79,6 +93,22 @@ public final class Classify {
                     }
                     System.out.printf("%s: %s (%.1f%%)%n", args[i], labels.get(best), 100 * p[best]);
                 }
+            }
+        }
+    }
+
+    /** torchvision's ImageNet weights: download on first use, preprocess, top 5. */
+    private static void classifyPretrained(String modelName, String[] images) throws Exception {
+        try (PretrainedModel model = Pretrained.load(modelName)) {
+            model.classifier().optimizeForInference();
+            for (String file : images) {
+                Image img = ImageDecoder.standard().decode(Path.of(file), 3);
+                float[] x = model.transform().apply(img.data(), 3, img.height(), img.width());
+                StringBuilder line = new StringBuilder(file).append(':');
+                for (Prediction p : model.classify(x, 5)) {
+                    line.append(String.format(" %s (%.1f%%)", p.label(), 100 * p.probability()));
+                }
+                System.out.println(line);
             }
         }
     }

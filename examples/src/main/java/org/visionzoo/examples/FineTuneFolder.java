@@ -2,6 +2,7 @@ package org.visionzoo.examples;
 
 import ai.djl.ndarray.NDManager;
 
+import org.visionzoo.core.pretrained.Pretrained;
 import org.visionzoo.core.weights.LoadOptions;
 import org.visionzoo.core.weights.LoadReport;
 import org.visionzoo.core.weights.Weights;
@@ -13,11 +14,10 @@ import org.visionzoo.training.loop.EvalResult;
 import org.visionzoo.training.loop.Trainer;
 import org.visionzoo.training.optim.AdamW;
 import org.visionzoo.training.optim.Schedules;
-import org.visionzoo.training.transform.CenterCrop;
+import org.visionzoo.training.transform.EvalPreset;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.RandomHorizontalFlip;
 import org.visionzoo.training.transform.RandomResizedCrop;
-import org.visionzoo.training.transform.Resize;
 import org.visionzoo.training.transform.Transforms;
 
 import java.nio.file.Path;
@@ -29,6 +29,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * ./zoo example fine-tune FOLDER RESNET18.safetensors OUT_DIR [IMAGE_SIZE] [EPOCHS_PER_PHASE]
+ * ./zoo example fine-tune FOLDER pretrained OUT_DIR ...    # torchvision's weights from the cache or download
  * </pre>
  *
  * <p>FOLDER holds one sub-folder per class, or {@code train/} and {@code val/} with one each; the
@@ -52,7 +53,9 @@ public final class FineTuneFolder {
             return;
         }
         Path folder = Path.of(args[0]);
-        Path weights = Path.of(args[1]);
+        // "pretrained": torchvision's IMAGENET1K_V1, downloaded on first use into the cache (checksummed)
+        Path weights = args[1].equals("pretrained") ? Pretrained.standard().fetch("resnet18", "IMAGENET1K_V1")
+                : Path.of(args[1]);
         Path out = Path.of(args[2]);
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 224;
         int epochs = args.length > 4 ? Integer.parseInt(args[4]) : 1;
@@ -68,8 +71,7 @@ public final class FineTuneFolder {
                                 Normalize.IMAGENET))
                         .build();
                 DataLoader val = DataLoader.builder(data.val()).batchSize(32)
-                        .transform(Transforms.compose(new Resize(size * 256 / 224), new CenterCrop(size),
-                                Normalize.IMAGENET))
+                        .transform(EvalPreset.forModel("resnet18", size, Normalize.IMAGENET)) // resize, crop, normalise
                         .build()) {
             // torchvision's ResNet-18 with its 1000-class head, so that its weights load strictly
             ResNet model = ResNetVariant.RESNET18.builder().build();

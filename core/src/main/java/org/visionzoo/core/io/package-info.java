@@ -16,6 +16,10 @@
  *       as written by {@code numpy.save}, {@code numpy.savez} and {@code numpy.savez_compressed}.
  * </ul>
  *
+ * <p>{@link org.visionzoo.core.io.Download} fetches a file over HTTP(S), on request only, checked
+ * against its SHA-256 digest (or the digest prefix torchvision's file names carry), with timeouts,
+ * a size limit, redirect limits and one download per file across processes.
+ *
  * <p>Writers replace their target atomically: they write a temporary file next to it, force it to
  * disk and rename it over the target, so a failed write leaves an existing file untouched and a
  * file may be overwritten with tensors that are mapped from it.

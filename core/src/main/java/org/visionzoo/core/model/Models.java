@@ -143,6 +143,20 @@ public final class Models {
     }
 
     /**
+     * Builds a registered model with torchvision's pretrained weights, downloaded on first use
+     * (see {@link org.visionzoo.core.pretrained.Pretrained}).
+     *
+     * @param name a model with weights in the catalogue, e.g. {@code resnet50}
+     * @param tag the weights' tag, e.g. {@code IMAGENET1K_V2}; {@code null} for the default
+     * @return the model on its own manager, with its transform and class names; close it
+     * @throws java.io.IOException if fetching or loading the weights fails
+     */
+    public static org.visionzoo.core.pretrained.PretrainedModel pretrained(String name, String tag)
+            throws java.io.IOException {
+        return org.visionzoo.core.pretrained.Pretrained.load(name, tag);
+    }
+
+    /**
      * Lists this registry's entries.
      *
      * @return the entries, in registration order

@@ -1,16 +1,18 @@
 package org.visionzoo.examples.zoo;
 
+import org.visionzoo.core.io.Download;
 import org.visionzoo.training.data.Cifar;
 import org.visionzoo.training.data.DatasetDownloads;
 import org.visionzoo.training.data.DatasetException;
 import org.visionzoo.training.data.DatasetLocator;
-import org.visionzoo.training.data.Download;
+import org.visionzoo.training.data.DownloadProgress;
 import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.data.MnistFamily;
 import org.visionzoo.training.data.Split;
 import org.visionzoo.training.data.StratifiedSplit;
 import org.visionzoo.training.transform.CenterCrop;
+import org.visionzoo.training.transform.EvalPreset;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.RandomCrop;
 import org.visionzoo.training.transform.RandomErasing;
@@ -173,7 +175,7 @@ final class DataSetup {
         log.println("zoo: downloading " + spec.name() + " from its official address into " + target
                 + " (SHA-256 checked)");
         log.flush();
-        return DatasetDownloads.official().download(spec.downloadId(), target, Download.Options.defaults());
+        return DatasetDownloads.official().download(spec.downloadId(), target, Download.Options.defaults().progress(DownloadProgress.bar()));
     }
 
     /** The image size a run uses: the option, else the dataset's native size, else the model's. */
@@ -215,10 +217,19 @@ final class DataSetup {
 
     /** The evaluation transform: resize (and center crop for large images), normalise. */
     static Transform evalTransform(int nativeSize, int size, Normalize normalize) {
+        return evalTransform(null, nativeSize, size, normalize);
+    }
+
+    /**
+     * The evaluation transform: for datasets of one native size, a resize to the model's size if
+     * needed; for images (folders, files), torchvision's preset of the model (core's catalogue: its
+     * default weights' resize and interpolation when {@code size} is their crop, else resize to
+     * {@code round(size * 256 / 224)} bilinear), antialiased as PIL, then the centre crop.
+     */
+    static Transform evalTransform(String model, int nativeSize, int size, Normalize normalize) {
         if (nativeSize > 0) {
             return size == nativeSize ? normalize : Transforms.compose(new Resize(size), normalize);
         }
-        return Transforms.compose(new Resize((int) Math.round(size * 256.0 / 224.0)), new CenterCrop(size),
-                normalize);
+        return EvalPreset.forModel(model, size, normalize);
     }
 }

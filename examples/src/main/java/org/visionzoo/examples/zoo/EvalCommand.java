@@ -108,7 +108,7 @@ final class EvalCommand implements Callable<Integer> {
         EvalResult r;
         try (NDManager manager = NDManager.newBaseManager();
                 DataLoader loader = DataLoader.builder(val).batchSize(batchSize).workers(workers)
-                        .transform(DataSetup.evalTransform(ds.kind().nativeSize, size, d.normalize())).build()) {
+                        .transform(DataSetup.evalTransform(entry.name(), ds.kind().nativeSize, size, d.normalize())).build()) {
             ImageClassifier net = memoryOrder.apply(entry.create(classes, d.channels()));
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);

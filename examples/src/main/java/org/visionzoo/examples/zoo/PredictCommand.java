@@ -11,7 +11,9 @@ import com.google.gson.JsonObject;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.ModelSpec;
+import org.visionzoo.core.pretrained.PretrainedWeights;
 import org.visionzoo.training.data.ImageDecoder;
+import org.visionzoo.training.transform.EvalPreset;
 import org.visionzoo.training.transform.Image;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.Transform;
@@ -42,18 +44,23 @@ import java.util.concurrent.Callable;
         usageHelpAutoWidth = true,
         description = {
             "Classifies image files (PNG, JPEG, BMP, GIF) with trained weights and the model's",
-            "evaluation transform, printing the top-k labels with their probabilities. With a",
-            "run's model.safetensors, its model.json gives the model, input size, normalisation and",
-            "labels; otherwise pass --model (and --labels or --num-classes)."
+            "evaluation transform (torchvision's preset, antialiased resize as PIL), printing the",
+            "top-k labels with their probabilities. With a run's model.safetensors, its model.json",
+            "gives the model, input size, normalisation and labels; otherwise pass --model (and",
+            "--labels or --num-classes). With --pretrained, torchvision's ImageNet weights (downloaded",
+            "on first use) and the 1000 ImageNet class names."
         },
-        footer = {"", "Example:", "  zoo predict --weights runs/r20/model.safetensors shirt.png boot.png"})
+        footer = {"", "Examples:", "  zoo predict --weights runs/r20/model.safetensors shirt.png boot.png",
+            "  zoo predict --model resnet50 --pretrained photo.jpg"})
 final class PredictCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "NAME", description = "A registered model name (default: model.json's).")
     String model;
 
-    @Option(names = "--weights", required = true, paramLabel = "FILE", description = "The weights (safetensors).")
+    @Option(names = "--weights", paramLabel = "FILE", description = "The weights (safetensors); or --pretrained.")
     Path weights;
+
+    @Mixin PretrainedOption pretrained = new PretrainedOption();
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (default: model.json's).")
     Path labels;
@@ -61,8 +68,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--num-classes", paramLabel = "N", description = "Classes, without labels (default: the model's).")
     Integer numClasses;
 
-    @Option(names = "--top", paramLabel = "K", description = "How many labels per image (default: ${DEFAULT-VALUE}).")
-    int top = 3;
+    @Option(names = "--top", paramLabel = "K", description = "How many labels per image (default: 5 with --pretrained, else 3).")
+    Integer top;
 
     @Option(names = "--image-size", paramLabel = "S", description = "Input size (default: model.json's, else the model's).")
     Integer imageSize;
@@ -81,6 +88,24 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (pretrained.requested()) {
+            if (weights != null) {
+                throw new Errors.UsageError(spec.commandLine(), "--weights and --pretrained exclude each other");
+            }
+            if (model == null) {
+                throw new Errors.UsageError(spec.commandLine(), "--pretrained needs --model, e.g. --model resnet50");
+            }
+            PretrainedWeights w = pretrained.entry(spec, Cli.model(spec, model).name());
+            List<String> names = labels != null ? readLabels(labels) : w.categories();
+            int size = Cli.positive(spec, "--image-size", imageSize, w.transform().cropSize());
+            Transform eval = imageSize == null ? new EvalPreset(w.transform())
+                    : EvalPreset.forModel(model, size, new Normalize(floats(w.transform().mean()), floats(w.transform().std())));
+            return classify(Cli.model(spec, model), pretrained.fetch(w, spec.commandLine().getErr()), names,
+                    names.size(), 3, size, eval, 0, top == null ? 5 : top);
+        }
+        if (weights == null) {
+            throw new Errors.UsageError(spec.commandLine(), "expected --weights FILE or --pretrained [TAG]");
+        }
         Cli.requireReadableFile(weights, "weights file");
         RunInfo info = RunInfo.besides(weights);
         if (model == null && info == null) {
@@ -99,7 +124,20 @@ final class PredictCommand implements Callable<Integer> {
         int size = Cli.positive(spec, "--image-size", imageSize, useInfo ? info.imageSize() : entry.imageSize());
         Normalize normalize = useInfo ? info.normalize() : Normalize.IMAGENET;
         int nativeSize = useInfo ? info.nativeSize() : 0;
-        Transform eval = DataSetup.evalTransform(nativeSize, size, normalize);
+        Transform eval = DataSetup.evalTransform(entry.name(), nativeSize, size, normalize);
+        return classify(entry, weights, names, classes, channels, size, eval, nativeSize, top == null ? 3 : top);
+    }
+
+    private static float[] floats(List<Double> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).floatValue();
+        }
+        return out;
+    }
+
+    private int classify(ModelSpec entry, Path weights, List<String> names, int classes, int channels, int size,
+            Transform eval, int nativeSize, int top) throws IOException {
         if (top < 1) {
             throw new Errors.UsageError(spec.commandLine(), "--top must be >= 1, got " + top);
         }

@@ -132,6 +132,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Initialise from a safetensors file (torchvision keys); a head of another size is re-initialised.")
     Path weights;
 
+    @Mixin PretrainedOption pretrained = new PretrainedOption();
+
+    @Option(names = "--freeze-backbone", description = "Train the head only (fine-tuning from --weights or --pretrained).")
+    boolean freezeBackbone;
+
     @Option(names = "--device", paramLabel = "D", description = "auto, cpu, gpu, gpu:0,1 (default: ${DEFAULT-VALUE}).")
     String device = "auto";
 
@@ -243,8 +248,17 @@ final class TrainCommand implements Callable<Integer> {
                         .workers(workers).build()) {
             ImageClassifier model = memoryOrder.apply(entry.create(classes, channels));
             model.initialize(manager, size);
+            if (pretrained.requested()) {
+                if (weights != null) {
+                    throw usage("--weights and --pretrained exclude each other");
+                }
+                out.println(pretrained.loadInto(spec, model, entry.name()));
+            }
             if (weights != null) {
                 loadInitialWeights(model, out);
+            }
+            if (freezeBackbone) {
+                model.freezeBackbone(true);
             }
             out.printf(Locale.ROOT, "model: %s, %s parameters, %d classes, %dx%dx%d input, on %s, %s order%n",
                     entry.name(), Cli.count(org.visionzoo.core.model.ModelSummary.countParameters(model)), classes,

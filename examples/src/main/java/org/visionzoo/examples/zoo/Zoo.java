@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
  * zoo demo
  * zoo bench --model NAME [--train]
  * zoo doctor [--json]
+ * zoo weights list|download|verify
  * </pre>
  *
  * <p>Tests run it in-process with {@link #commandLine()}, whose output and error writers can be
@@ -59,6 +60,7 @@ import java.util.concurrent.Callable;
             BenchCommand.class,
             ExportCommand.class,
             DoctorCommand.class,
+            WeightsCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%n",

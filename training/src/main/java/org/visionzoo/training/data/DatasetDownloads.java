@@ -1,5 +1,8 @@
 package org.visionzoo.training.data;
 
+import org.visionzoo.core.io.Download;
+import org.visionzoo.core.io.DownloadException;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -238,7 +241,7 @@ public final class DatasetDownloads {
      *
      * @param id the dataset's id
      * @param dir the folder, created if needed; typically {@code <cache root>/<id>}
-     * @param options progress bar, timeouts and size limit
+     * @param options progress, timeouts and size limit
      * @return {@code dir}, ready for the dataset's reader
      * @throws IllegalArgumentException if the id is unknown
      * @throws DatasetException naming the URL of the first file that fails; the files fetched
@@ -249,7 +252,11 @@ public final class DatasetDownloads {
         Dataset d = dataset(id);
         Objects.requireNonNull(dir, "dir");
         for (RemoteFile file : d.files()) {
-            Download.fetch(d.url(file), dir.resolve(file.name()), file.sha256(), options);
+            try {
+                Download.fetch(d.url(file), dir.resolve(file.name()), file.sha256(), options);
+            } catch (DownloadException e) {
+                throw new DatasetException(e.url(), e.problem(), e);
+            }
         }
         return dir;
     }

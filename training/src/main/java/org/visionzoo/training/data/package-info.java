@@ -15,9 +15,10 @@
  *   <li>{@link org.visionzoo.training.data.ImageFolder}: a folder of image files, one sub-folder
  *       per class, decoded on demand by {@code javax.imageio}; split by {@code train/} and {@code
  *       val/} folders or by a seeded, stratified shuffle.
- *   <li>{@link org.visionzoo.training.data.Download} and {@link
- *       org.visionzoo.training.data.DatasetDownloads}: fetch the official files over HTTP(S), on
- *       request only, checked against their SHA-256 digests, into the layout the readers take.
+ *   <li>{@link org.visionzoo.training.data.DatasetDownloads}: fetch the official files over
+ *       HTTP(S) with core's {@link org.visionzoo.core.io.Download}, on request only, checked
+ *       against their SHA-256 digests, into the layout the readers take;
+ *       {@link org.visionzoo.training.data.DownloadProgress} draws the progress bars.
  * </ul>
  *
  * <p>Every file is read as <em>untrusted input</em>: a malformed, truncated or hostile file fails

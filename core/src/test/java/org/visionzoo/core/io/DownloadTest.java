@@ -1,11 +1,7 @@
-package org.visionzoo.training.data;
+package org.visionzoo.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.visionzoo.training.data.DataFiles.gzip;
-import static org.visionzoo.training.data.DataFiles.images;
-import static org.visionzoo.training.data.DataFiles.labels;
-import static org.visionzoo.training.data.DataFiles.pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -30,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Downloads from a loopback HTTP server; nothing leaves the machine. */
 class DownloadTest {
 
-    private static final Download.Options QUIET = Download.Options.defaults().progress(false);
+    private static final Download.Options QUIET = Download.Options.defaults();
 
     @TempDir Path dir;
 
@@ -60,6 +56,11 @@ class DownloadTest {
         String path = ex.getRequestURI().getPath();
         requests.add(path);
         try {
+            if (path.startsWith("/loop/")) {
+                ex.getResponseHeaders().add("Location", path);
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
             if (path.startsWith("/redirect/")) {
                 ex.getResponseHeaders().add("Location", path.substring("/redirect".length()));
                 ex.sendResponseHeaders(302, -1);
@@ -93,6 +94,14 @@ class DownloadTest {
 
     private URI url(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    private static byte[] pattern(int n, int start) {
+        byte[] b = new byte[n];
+        for (int k = 0; k < n; k++) {
+            b[k] = (byte) ((start + k) % 251);
+        }
+        return b;
     }
 
     private byte[] serve(String path, int size) {
@@ -140,7 +149,7 @@ class DownloadTest {
         Path target = dir.resolve("f.bin");
 
         assertThatThrownBy(() -> Download.fetch(url("/f.bin"), target, wrong, QUIET))
-                .isInstanceOf(DatasetException.class)
+                .isInstanceOf(DownloadException.class)
                 .hasMessage(url("/f.bin") + ": SHA-256 mismatch: expected " + wrong + ", got "
                         + Download.sha256(data) + " (5000 bytes)");
         assertNothingLeft(target);
@@ -153,7 +162,7 @@ class DownloadTest {
         assertThatThrownBy(
                         () -> Download.fetch(url("/missing.bin"), target,
                                 Download.sha256(new byte[0]), QUIET))
-                .isInstanceOf(DatasetException.class)
+                .isInstanceOf(DownloadException.class)
                 .hasMessage(url("/missing.bin") + ": expected HTTP status 200, got 404");
         assertNothingLeft(target);
     }
@@ -166,7 +175,7 @@ class DownloadTest {
 
         assertThatThrownBy(() -> Download.fetch(url("/stall/slow.bin"), target, Download.sha256(data),
                 QUIET.readTimeout(java.time.Duration.ofMillis(500))))
-                .isInstanceOf(DatasetException.class)
+                .isInstanceOf(DownloadException.class)
                 .hasMessageStartingWith(url("/stall/slow.bin") + ": no data for 500 ms after ")
                 .hasMessageEndingWith("bytes: the server stalled; the partial file was removed");
         assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(10);
@@ -181,7 +190,7 @@ class DownloadTest {
         assertThatThrownBy(
                         () -> Download.fetch(url("/truncated/big.bin"), target,
                                 Download.sha256(data), QUIET))
-                .isInstanceOf(DatasetException.class)
+                .isInstanceOf(DownloadException.class)
                 .hasMessageStartingWith(url("/truncated/big.bin")
                         + ": truncated: expected 200000 bytes, got ");
         assertNothingLeft(target);
@@ -242,11 +251,11 @@ class DownloadTest {
 
         assertThatThrownBy(() -> Download.fetch(url("/f.bin"), target, Download.sha256(data),
                         small))
-                .isInstanceOf(DatasetException.class)
+                .isInstanceOf(DownloadException.class)
                 .hasMessageContaining("expected at most 4000 bytes, the server announces 5000");
         assertThatThrownBy(() -> Download.fetch(url("/chunked/f.bin"), target,
                         Download.sha256(data), small))
-                .isInstanceOf(DatasetException.class)
+                .isInstanceOf(DownloadException.class)
                 .hasMessageContaining("expected at most 4000 bytes, got more");
         assertNothingLeft(target);
     }
@@ -259,20 +268,95 @@ class DownloadTest {
         Path target = dir.resolve("f.bin");
 
         assertThatThrownBy(() -> Download.fetch(url, target, Download.sha256(data), QUIET))
-                .isInstanceOf(DatasetException.class)
+                .isInstanceOf(DownloadException.class)
                 .hasMessageStartingWith(url + ": request failed (");
         assertNothingLeft(target);
     }
 
     @Test
-    void progressBarDoesNotChangeTheResult() throws IOException {
-        byte[] data = serve("/f.bin", 3 << 20);
+    void progressIsReportedToTheCallback() throws IOException {
+        byte[] data = serve("/f.bin", 300_000);
         Path target = dir.resolve("f.bin");
+        List<String> events = new CopyOnWriteArrayList<>();
+        Download.Progress progress = (name, total) -> {
+            events.add("start " + name + " " + total);
+            return new Download.Progress.Tracker() {
+                @Override
+                public void update(long bytes) {
+                    events.add(Long.toString(bytes));
+                }
 
-        Download.fetch(url("/f.bin"), target, Download.sha256(data),
-                Download.Options.defaults());
+                @Override
+                public void close() {
+                    events.add("end");
+                }
+            };
+        };
+
+        Download.fetch(url("/f.bin"), target, Download.sha256(data), QUIET.progress(progress));
 
         assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertThat(events.get(0)).isEqualTo("start f.bin 300000");
+        assertThat(events.get(events.size() - 2)).isEqualTo("300000");
+        assertThat(events.get(events.size() - 1)).isEqualTo("end");
+    }
+
+    @Test
+    void aDigestPrefixIsAccepted() throws IOException {
+        byte[] data = serve("/f.bin", 2000);
+        Path target = dir.resolve("f.bin");
+        String prefix = Download.sha256(data).substring(0, 8);
+
+        Download.fetch(url("/f.bin"), target, prefix, QUIET);
+
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertThat(Download.matches(target, prefix)).isTrue();
+        assertThat(Download.matches(target, "00000000")).isFalse();
+        String wrong = "0123abcd";
+        Files.delete(target);
+        assertThatThrownBy(() -> Download.fetch(url("/f.bin"), target, wrong, QUIET))
+                .isInstanceOf(DownloadException.class)
+                .hasMessage(url("/f.bin") + ": SHA-256 mismatch: expected 0123abcd..., got "
+                        + Download.sha256(data) + " (2000 bytes)");
+        assertNothingLeft(target);
+    }
+
+    @Test
+    void redirectsAreLimited() throws IOException {
+        Path target = dir.resolve("f.bin");
+
+        assertThatThrownBy(() -> Download.fetch(url("/loop/f.bin"), target, "01234567", QUIET.maxRedirects(3)))
+                .isInstanceOf(DownloadException.class)
+                .hasMessage(url("/loop/f.bin") + ": more than 3 redirects (the last to /loop/f.bin)");
+        assertThat(requests).hasSize(4);
+        assertNothingLeft(target);
+    }
+
+    @Test
+    void concurrentDownloadsOfOneFileDownloadItOnce() throws Exception {
+        byte[] data = serve("/f.bin", 1_000_000);
+        Path target = dir.resolve("f.bin");
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Path>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return Download.fetch(url("/f.bin"), target, Download.sha256(data), QUIET);
+                }));
+            }
+            go.countDown();
+            for (java.util.concurrent.Future<Path> r : results) {
+                assertThat(r.get()).isEqualTo(target);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(requests).containsExactly("/f.bin");
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+        assertNothingLeft(dir.resolve("other"));
     }
 
     @Test
@@ -285,110 +369,10 @@ class DownloadTest {
                 .hasMessageContaining("http or https");
         assertThatThrownBy(() -> Download.fetch(url("/f"), target, "abc", QUIET))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("64 hex digits");
+                .hasMessageContaining("64 hex digits or a prefix of at least 8");
         assertThatThrownBy(() -> QUIET.maxBytes(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> QUIET.connectTimeout(java.time.Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(requests).isEmpty();
-    }
-
-    // ---- DatasetDownloads ---------------------------------------------------------------------
-
-    /** Serves a tiny MNIST under {@code /mirror/} and returns a registry that knows its digests. */
-    private DatasetDownloads tinyMnist() {
-        Map<String, byte[]> gz =
-                Map.of(
-                        "train-images-idx3-ubyte.gz", gzip(images(3, 28, 28)),
-                        "train-labels-idx1-ubyte.gz", gzip(labels(7, 0, 9)),
-                        "t10k-images-idx3-ubyte.gz", gzip(images(2, 28, 28)),
-                        "t10k-labels-idx1-ubyte.gz", gzip(labels(1, 2)));
-        List<DatasetDownloads.RemoteFile> remote = new java.util.ArrayList<>();
-        for (String name : DatasetDownloads.official().dataset("mnist").files().stream()
-                .map(DatasetDownloads.RemoteFile::name).toList()) {
-            files.put("/mirror/" + name, gz.get(name));
-            remote.add(new DatasetDownloads.RemoteFile(name, Download.sha256(gz.get(name))));
-        }
-        return new DatasetDownloads(
-                List.of(new DatasetDownloads.Dataset("mnist", url("/mirror"), remote)));
-    }
-
-    @Test
-    void datasetDownloadGivesAFolderTheReaderLoads() throws IOException {
-        DatasetDownloads registry = tinyMnist();
-        Path folder = dir.resolve("cache/mnist");
-
-        Path got = registry.download("mnist", folder, QUIET);
-
-        assertThat(got).isEqualTo(folder);
-        assertThat(requests).hasSize(4).allMatch(r -> r.startsWith("/mirror/"));
-        ImageDataset train = MnistFamily.MNIST.load(folder, Split.TRAIN);
-        ImageDataset test = MnistFamily.MNIST.load(folder, Split.TEST);
-        assertThat(train.size()).isEqualTo(3);
-        assertThat(train.labels()).containsExactly(7, 0, 9);
-        assertThat(test.size()).isEqualTo(2);
-        assertThat(new DatasetLocator(List.of(), List.of(dir.resolve("cache")))
-                        .locate(MnistFamily.MNIST.source()))
-                .isEqualTo(folder);
-
-        registry.download("mnist", folder, QUIET);
-        assertThat(requests).hasSize(4); // all there already
-    }
-
-    @Test
-    void datasetDownloadFailsOnABadFileNamingIt() throws IOException {
-        DatasetDownloads registry = tinyMnist();
-        files.put("/mirror/t10k-images-idx3-ubyte.gz", new byte[] {1, 2, 3});
-        Path folder = dir.resolve("mnist");
-
-        assertThatThrownBy(() -> registry.download("mnist", folder, QUIET))
-                .isInstanceOf(DatasetException.class)
-                .hasMessageStartingWith(
-                        url("/mirror/t10k-images-idx3-ubyte.gz") + ": SHA-256 mismatch");
-        assertThat(folder.resolve("train-images-idx3-ubyte.gz")).exists();
-        assertThat(folder.resolve("t10k-images-idx3-ubyte.gz")).doesNotExist();
-        assertThat(folder.resolve("t10k-images-idx3-ubyte.gz.part")).doesNotExist();
-    }
-
-    @Test
-    void officialRegistryMatchesTheReaders() {
-        DatasetDownloads official = DatasetDownloads.official();
-
-        assertThat(official.ids()).containsExactly("fashion-mnist", "mnist", "cifar-10",
-                "cifar-100");
-        for (MnistFamily family : MnistFamily.values()) {
-            DatasetDownloads.Dataset d = official.dataset(family.id());
-            assertThat(d.files()).extracting(DatasetDownloads.RemoteFile::name)
-                    .containsExactlyInAnyOrder("train-images-idx3-ubyte.gz",
-                            "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
-                            "t10k-labels-idx1-ubyte.gz");
-        }
-        for (Cifar cifar : Cifar.values()) {
-            DatasetDownloads.Dataset d = official.dataset(cifar.id());
-            assertThat(d.files()).hasSize(1);
-            assertThat(cifar.source().markers()).contains(d.files().get(0).name());
-            assertThat(d.url(d.files().get(0)).toString())
-                    .isEqualTo(cifar.source().downloadUrl());
-        }
-        assertThat(official.dataset("mnist").url(official.dataset("mnist").files().get(0)))
-                .hasToString(
-                        "https://ossci-datasets.s3.amazonaws.com/mnist/train-images-idx3-ubyte.gz");
-        assertThatThrownBy(() -> official.dataset("imagenet"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[fashion-mnist, mnist, cifar-10, cifar-100]");
-    }
-
-    @Test
-    void baseUrlCanBeChangedKeepingTheDigests() {
-        DatasetDownloads official = DatasetDownloads.official();
-        DatasetDownloads mirrored =
-                official.withBaseUrl("fashion-mnist", URI.create("https://mirror.example/fm"));
-
-        DatasetDownloads.Dataset d = mirrored.dataset("fashion-mnist");
-        assertThat(d.url(d.files().get(0)))
-                .hasToString("https://mirror.example/fm/train-images-idx3-ubyte.gz");
-        assertThat(d.files()).isEqualTo(official.dataset("fashion-mnist").files());
-        assertThat(mirrored.dataset("mnist")).isEqualTo(official.dataset("mnist"));
-        assertThat(official.dataset("fashion-mnist").baseUrl().getHost())
-                .isEqualTo("fashion-mnist.s3-website.eu-central-1.amazonaws.com");
     }
 }
