@@ -34,7 +34,7 @@ import java.util.Set;
  *       default (IR version {@value #IR_VERSION}); each of these operators has the same semantics
  *       over that range.
  *   <li><b>Input</b> {@code input}: float32 {@code (batch, C, H, W)}, the batch dimension dynamic
- *       (and H, W too unless {@link Options#imageSize} fixes them); <b>output</b> {@code logits}:
+ *       (and H, W too unless {@link Options#fixedImageSize} fixes them); <b>output</b> {@code logits}:
  *       float32 {@code (batch, classes)}.
  *   <li><b>Metadata</b> properties: {@code visionzoo.model}, {@code visionzoo.num_classes} and, when
  *       given, {@code visionzoo.labels} (one per line), {@code visionzoo.image_size}, {@code
@@ -84,7 +84,9 @@ public final class OnnxExport {
      * @param opset the opset, {@value #MIN_OPSET} to {@value #MAX_OPSET}
      * @param foldBatchNorms whether batch norms that follow a convolution are folded into it
      * @param modelName the {@code visionzoo.model} property and graph name
-     * @param imageSize the fixed input height and width, or 0 to leave them dynamic
+     * @param imageSize the input height and width the model expects (metadata), or 0 if unknown
+     * @param fixedImageSize whether the graph's input height and width are fixed to {@code imageSize}
+     *     (otherwise they are dynamic)
      * @param resize the evaluation resize of the shorter side, or 0 if unknown
      * @param mean per-channel normalisation mean, or null if unknown
      * @param std per-channel normalisation standard deviation, or null if unknown
@@ -96,6 +98,7 @@ public final class OnnxExport {
             boolean foldBatchNorms,
             String modelName,
             int imageSize,
+            boolean fixedImageSize,
             int resize,
             float[] mean,
             float[] std,
@@ -113,6 +116,9 @@ public final class OnnxExport {
                         + "], got " + opset);
             }
             Objects.requireNonNull(modelName, "modelName");
+            if (fixedImageSize && imageSize == 0) {
+                throw new IllegalArgumentException("a fixed image size needs imageSize > 0");
+            }
             if (imageSize < 0 || resize < 0) {
                 throw new IllegalArgumentException("imageSize and resize must be >= 0 (0: unknown), got "
                         + imageSize + ", " + resize);
@@ -133,7 +139,7 @@ public final class OnnxExport {
          * @return the defaults
          */
         public static Options defaults() {
-            return new Options(DEFAULT_OPSET, true, "model", 0, 0, null, null, null, ExternalData.AUTO);
+            return new Options(DEFAULT_OPSET, true, "model", 0, false, 0, null, null, null, ExternalData.AUTO);
         }
 
         @Override
@@ -151,7 +157,7 @@ public final class OnnxExport {
          * @return a copy with that opset
          */
         public Options withOpset(int v) {
-            return new Options(v, foldBatchNorms, modelName, imageSize, resize, mean, std, labels, externalData);
+            return new Options(v, foldBatchNorms, modelName, imageSize, fixedImageSize, resize, mean, std, labels, externalData);
         }
 
         /**
@@ -159,7 +165,7 @@ public final class OnnxExport {
          * @return a copy
          */
         public Options withFoldBatchNorms(boolean v) {
-            return new Options(opset, v, modelName, imageSize, resize, mean, std, labels, externalData);
+            return new Options(opset, v, modelName, imageSize, fixedImageSize, resize, mean, std, labels, externalData);
         }
 
         /**
@@ -167,16 +173,26 @@ public final class OnnxExport {
          * @return a copy
          */
         public Options withModelName(String v) {
-            return new Options(opset, foldBatchNorms, v, imageSize, resize, mean, std, labels, externalData);
+            return new Options(opset, foldBatchNorms, v, imageSize, fixedImageSize, resize, mean, std, labels, externalData);
         }
 
         /**
-         * @param size fixed input height and width, 0 for dynamic
-         * @param resizeTo the evaluation resize, 0 if unknown
+         * @param size the input height and width the model expects, 0 if unknown
+         * @param resizeTo the evaluation resize of the shorter side, 0 if unknown
          * @return a copy
          */
         public Options withImageSize(int size, int resizeTo) {
-            return new Options(opset, foldBatchNorms, modelName, size, resizeTo, mean, std, labels, externalData);
+            return new Options(opset, foldBatchNorms, modelName, size, fixedImageSize, resizeTo, mean, std, labels,
+                    externalData);
+        }
+
+        /**
+         * @param fixed whether the graph's input height and width are fixed to {@link #imageSize()}
+         * @return a copy
+         */
+        public Options withFixedImageSize(boolean fixed) {
+            return new Options(opset, foldBatchNorms, modelName, imageSize, fixed, resize, mean, std, labels,
+                    externalData);
         }
 
         /**
@@ -185,7 +201,7 @@ public final class OnnxExport {
          * @return a copy
          */
         public Options withNormalization(float[] m, float[] s) {
-            return new Options(opset, foldBatchNorms, modelName, imageSize, resize, m, s, labels, externalData);
+            return new Options(opset, foldBatchNorms, modelName, imageSize, fixedImageSize, resize, m, s, labels, externalData);
         }
 
         /**
@@ -193,7 +209,7 @@ public final class OnnxExport {
          * @return a copy
          */
         public Options withLabels(List<String> v) {
-            return new Options(opset, foldBatchNorms, modelName, imageSize, resize, mean, std, v, externalData);
+            return new Options(opset, foldBatchNorms, modelName, imageSize, fixedImageSize, resize, mean, std, v, externalData);
         }
 
         /**
@@ -201,27 +217,28 @@ public final class OnnxExport {
          * @return a copy
          */
         public Options withExternalData(ExternalData v) {
-            return new Options(opset, foldBatchNorms, modelName, imageSize, resize, mean, std, labels, v);
+            return new Options(opset, foldBatchNorms, modelName, imageSize, fixedImageSize, resize, mean, std, labels, v);
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof Options p && opset == p.opset && foldBatchNorms == p.foldBatchNorms
-                    && modelName.equals(p.modelName) && imageSize == p.imageSize && resize == p.resize
+                    && modelName.equals(p.modelName) && imageSize == p.imageSize
+                    && fixedImageSize == p.fixedImageSize && resize == p.resize
                     && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std)
                     && Objects.equals(labels, p.labels) && externalData == p.externalData;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(opset, foldBatchNorms, modelName, imageSize, resize, Arrays.hashCode(mean),
+            return Objects.hash(opset, foldBatchNorms, modelName, imageSize, fixedImageSize, resize, Arrays.hashCode(mean),
                     Arrays.hashCode(std), labels, externalData);
         }
 
         @Override
         public String toString() {
             return "OnnxExport.Options[opset=" + opset + ", foldBatchNorms=" + foldBatchNorms + ", modelName="
-                    + modelName + ", imageSize=" + imageSize + ", resize=" + resize + ", mean="
+                    + modelName + ", imageSize=" + imageSize + ", fixedImageSize=" + fixedImageSize + ", resize=" + resize + ", mean="
                     + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + ", labels="
                     + (labels == null ? "null" : labels.size() + " labels") + ", externalData=" + externalData + "]";
         }
@@ -331,8 +348,8 @@ public final class OnnxExport {
         GraphProto.Builder g = GraphProto.newBuilder().setName(options.modelName());
         g.addInput(value(INPUT, dim("batch"),
                 fixed(model.inChannels()),
-                options.imageSize() > 0 ? fixed(options.imageSize()) : dim("height"),
-                options.imageSize() > 0 ? fixed(options.imageSize()) : dim("width")));
+                options.fixedImageSize() ? fixed(options.imageSize()) : dim("height"),
+                options.fixedImageSize() ? fixed(options.imageSize()) : dim("width")));
         g.addOutput(value(OUTPUT, dim("batch"), fixed(model.numClasses())));
         graph.writeTo(g, external);
         ModelProto.Builder m = ModelProto.newBuilder()

@@ -66,6 +66,14 @@ public final class OnnxPredictor implements AutoCloseable {
         public Settings withThreads(int threads) {
             return new Settings(threads, interOpThreads);
         }
+
+        /**
+         * @param threads inter-op threads
+         * @return a copy with that many inter-op threads
+         */
+        public Settings withInterOpThreads(int threads) {
+            return new Settings(intraOpThreads, threads);
+        }
     }
 
     private final OrtSession session;
@@ -137,12 +145,30 @@ public final class OnnxPredictor implements AutoCloseable {
     }
 
     /**
+     * The version of the ONNX Runtime library in use.
+     *
+     * @return e.g. {@code 1.29.0}
+     */
+    public static String runtimeVersion() {
+        return OrtEnvironment.getEnvironment().getVersion();
+    }
+
+    /**
      * The model's metadata properties ({@code visionzoo.model}, {@code visionzoo.labels}, ...).
      *
      * @return the properties
      */
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /**
+     * The number of input channels, from the model's metadata (3 if the file has none).
+     *
+     * @return the input channels
+     */
+    public int channels() {
+        return channels;
     }
 
     /**

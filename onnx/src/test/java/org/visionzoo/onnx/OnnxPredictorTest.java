@@ -38,7 +38,7 @@ class OnnxPredictorTest {
             List<String> labels = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
                     "sneaker", "bag", "ankle boot");
             OnnxExport.Options options = OnnxExport.Options.defaults().withModelName("resnet20")
-                    .withLabels(labels).withImageSize(32, 32)
+                    .withLabels(labels).withImageSize(32, 32).withFixedImageSize(true)
                     .withNormalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f});
             float[] x = TestModels.input(4, 3, 32, 9);
             float[] expected = Inference.logits(model, TestModels.array(manager, x, 4, 3, 32)).toFloatArray();
