@@ -79,10 +79,12 @@ final class EngineOption {
 
     /**
      * Prepares the model for inference on the chosen engine: PyTorch folds its batch norms; ONNX
-     * Runtime exports the (unfolded) model in memory and opens a session with {@code threads}
-     * intra-op threads (0: ONNX Runtime's default).
+     * Runtime exports the (unfolded) model in memory, with the input's height and width fixed to
+     * {@code imageSize} (ONNX Runtime plans its memory better: ResNet-50 batch 32 peaks about a
+     * quarter lower than with dynamic sizes), and opens a session with {@code threads} intra-op
+     * threads (0: ONNX Runtime's default).
      */
-    Runner runner(ImageClassifier net, String modelName, int threads) {
+    Runner runner(ImageClassifier net, String modelName, int imageSize, int threads) {
         if (!onnx()) {
             net.optimizeForInference(); // batch norms folded: inference only from here
             return new Runner() {
@@ -95,7 +97,8 @@ final class EngineOption {
                 public void close() {}
             };
         }
-        OnnxPredictor predictor = OnnxPredictor.of(net, OnnxExport.Options.defaults().withModelName(modelName),
+        OnnxPredictor predictor = OnnxPredictor.of(net, OnnxExport.Options.defaults().withModelName(modelName)
+                        .withImageSize(imageSize, 0).withFixedImageSize(true),
                 OnnxPredictor.Settings.defaults().withThreads(threads));
         return new Runner() {
             @Override
@@ -114,7 +117,7 @@ final class EngineOption {
      * {@link Trainer#evaluate} on the chosen engine: for ONNX Runtime the same metrics over the same
      * batches, the logits from the session.
      */
-    EvalResult evaluate(ImageClassifier net, String modelName, DataLoader loader) {
+    EvalResult evaluate(ImageClassifier net, String modelName, int imageSize, DataLoader loader) {
         if (!onnx()) {
             net.optimizeForInference();
             return Trainer.evaluate(net, loader);
@@ -128,7 +131,7 @@ final class EngineOption {
         long images = 0;
         long t0;
         GradMode mode = GradMode.disabled();
-        try (Runner runner = runner(net, modelName, 0); DataLoader.Epoch epoch = loader.epoch(0)) {
+        try (Runner runner = runner(net, modelName, imageSize, 0); DataLoader.Epoch epoch = loader.epoch(0)) {
             t0 = System.nanoTime();
             for (Batch b : epoch) {
                 try (NDManager scope = owner.newSubManager()) {

@@ -113,7 +113,7 @@ final class EvalCommand implements Callable<Integer> {
             ImageClassifier net = memoryOrder.apply(entry.create(classes, d.channels()));
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
-            r = engine.evaluate(net, entry.name(), loader); // PyTorch folds the batch norms first
+            r = engine.evaluate(net, entry.name(), size, loader); // PyTorch folds the batch norms first
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -77,6 +77,10 @@ final class ExportCommand implements Callable<Integer> {
             + OnnxExport.MAX_OPSET + " (default: ${DEFAULT-VALUE}).")
     int opset = OnnxExport.DEFAULT_OPSET;
 
+    @Option(names = "--fixed-image-size", paramLabel = "S", description = "ONNX: fix the input's height and width"
+            + " to S in the graph (default: dynamic); some runtimes plan memory better with fixed shapes.")
+    Integer fixedImageSize;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -93,6 +97,9 @@ final class ExportCommand implements Callable<Integer> {
         int channels = fromRun ? info.inChannels() : entry.inChannels();
         Cli.requireOutputDirectory(spec, "--output", output);
         boolean onnx = onnxFormat();
+        if (fixedImageSize != null && (!onnx || fixedImageSize < 1)) {
+            throw new Errors.UsageError(spec.commandLine(), "--fixed-image-size needs --format onnx and a size >= 1");
+        }
         if (onnx && (opset < OnnxExport.MIN_OPSET || opset > OnnxExport.MAX_OPSET)) {
             throw new Errors.UsageError(spec.commandLine(), "--opset must be in [" + OnnxExport.MIN_OPSET + ", "
                     + OnnxExport.MAX_OPSET + "], got " + opset);
@@ -108,7 +115,11 @@ final class ExportCommand implements Callable<Integer> {
                 Weights.load(net, weights);
             }
             if (onnx) {
-                OnnxExport.write(net, output, onnxOptions(entry, classes, fromRun ? info : null));
+                OnnxExport.Options o = onnxOptions(entry, classes, fromRun ? info : null);
+                if (fixedImageSize != null) {
+                    o = o.withImageSize(fixedImageSize, o.resize()).withFixedImageSize(true);
+                }
+                OnnxExport.write(net, output, o);
             } else {
                 Weights.save(net, output);
             }

@@ -121,7 +121,7 @@ final class PredictCommand implements Callable<Integer> {
             ImageClassifier net = memoryOrder.apply(entry.create(classes, channels));
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
-            try (EngineOption.Runner runner = engine.runner(net, entry.name(), 0)) {
+            try (EngineOption.Runner runner = engine.runner(net, entry.name(), size, 0)) {
                 for (int i = 0; i < inputs.size(); i++) {
                     Image img = inputs.get(i);
                     float[] p;

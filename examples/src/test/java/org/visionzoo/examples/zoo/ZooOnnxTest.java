@@ -61,7 +61,8 @@ class ZooOnnxTest {
         assertThat(predict(weights, "onnxruntime", images)).isEqualTo(predict(weights, "pytorch", images));
 
         Path onnx = tmp.resolve("resnet20.onnx");
-        Result x = zoo("export", "--model", "resnet20", "--weights", weights, "--format", "onnx", "-o", onnx);
+        Result x = zoo("export", "--model", "resnet20", "--weights", weights, "--format", "onnx",
+                "--fixed-image-size", 32, "-o", onnx);
         assertThat(x.status()).as(x.err()).isZero();
         assertThat(x.out()).contains("ONNX opset 17");
         try (OnnxPredictor p = OnnxPredictor.open(onnx, OnnxPredictor.Settings.defaults().withThreads(1))) {
@@ -69,7 +70,7 @@ class ZooOnnxTest {
             assertThat(p.metadata()).containsEntry("visionzoo.model", "resnet20")
                     .containsEntry("visionzoo.labels", String.join("\n", test.classNames()))
                     .containsKey("visionzoo.mean").containsKey("visionzoo.std")
-                    .containsEntry("visionzoo.in_channels", "1");
+                    .containsEntry("visionzoo.in_channels", "1").containsEntry("visionzoo.image_size", "32");
         }
 
         Result b = zoo("bench", "--model", "resnet20", "--batch", 2, "--iterations", 2, "--warmup", 1,
@@ -90,6 +91,8 @@ class ZooOnnxTest {
                 "unknown --format 'tflite'");
         assertOneLineError(zoo("export", "--model", "resnet20", "--opset", 9, "-o", tmp.resolve("m.onnx")), 2,
                 "--opset must be in [14, 17], got 9");
+        assertOneLineError(zoo("export", "--model", "resnet20", "--fixed-image-size", 32, "-o", tmp.resolve("m.st")), 2,
+                "--fixed-image-size needs --format onnx");
     }
 
     private JsonObject eval(Path weights, String engine) {
