@@ -45,6 +45,24 @@ public final class SqueezeExcitation extends NamedBlock {
         fc2 = add("fc2", Layers.conv(inputChannels, 1, 1, 0, 1, 1, true));
     }
 
+    /**
+     * Returns the activation after {@code fc1}.
+     *
+     * @return the activation
+     */
+    public Activation activation() {
+        return activation;
+    }
+
+    /**
+     * Returns the gate activation applied after {@code fc2}.
+     *
+     * @return the gate
+     */
+    public Activation gate() {
+        return gate;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

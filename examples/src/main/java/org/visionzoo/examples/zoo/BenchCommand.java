@@ -3,14 +3,18 @@ package org.visionzoo.examples.zoo;
 import org.visionzoo.benchmarks.Bench;
 import org.visionzoo.benchmarks.BenchOptions;
 import org.visionzoo.benchmarks.BenchResult;
+import org.visionzoo.benchmarks.OnnxBench;
 import org.visionzoo.core.model.ModelSpec;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code zoo bench}: a quick throughput and peak-memory measurement of one model. */
@@ -25,7 +29,8 @@ import java.util.concurrent.Callable;
             "full training step (forward, cross-entropy, backward, SGD). For comparisons with",
             "PyTorch, see benchmarks/README.md (one process per measurement)."
         },
-        footer = {"", "Example:", "  zoo bench --model resnet50 --batch 32 --json"})
+        footer = {"", "Examples:", "  zoo bench --model resnet50 --batch 32 --json",
+            "  zoo bench --model resnet50 --batch 32 --engine onnxruntime"})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME", description = "A registered model name (see 'zoo list').")
@@ -60,10 +65,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Mixin EngineOption engine = new EngineOption();
+
+    @Option(names = "--onnx", paramLabel = "FILE", description = "With --engine onnxruntime: measure this ONNX file"
+            + " (any exporter's, input (N, 3, S, S)) instead of the model exported in memory.")
+    Path onnxFile;
+
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         ModelSpec entry = Cli.model(spec, model);
         if (batch < 1 || iterations < 1 || warmup < 0 || threads < 1 || (imageSize != null && imageSize < 8)) {
             throw new Errors.UsageError(spec.commandLine(),
@@ -71,7 +82,16 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchOptions options = new BenchOptions(entry.name(), batch, imageSize == null ? 0 : imageSize, train,
                 iterations, warmup, threads, !noFold, !contiguous);
-        BenchResult result = Bench.run(options);
+        if (onnxFile != null && !engine.onnx()) {
+            throw new Errors.UsageError(spec.commandLine(), "--onnx needs --engine onnxruntime");
+        }
+        if (engine.onnx() && train) {
+            throw new Errors.UsageError(spec.commandLine(), "--engine onnxruntime measures inference only: drop --train");
+        }
+        if (onnxFile != null) {
+            Cli.requireReadableFile(onnxFile, "ONNX file");
+        }
+        BenchResult result = engine.onnx() ? OnnxBench.run(options, onnxFile) : Bench.run(options);
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? result.toJson() : result.toText());
         out.flush();

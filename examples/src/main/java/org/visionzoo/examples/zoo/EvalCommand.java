@@ -12,7 +12,6 @@ import org.visionzoo.training.data.DataLoader;
 import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.loop.EvalResult;
-import org.visionzoo.training.loop.Evaluator;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +79,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
 
+    @Mixin EngineOption engine = new EngineOption();
+
     @Mixin ImageLimitOption imageLimit = new ImageLimitOption();
 
     @Spec CommandSpec spec;
@@ -112,8 +113,7 @@ final class EvalCommand implements Callable<Integer> {
             ImageClassifier net = memoryOrder.apply(entry.create(classes, d.channels()));
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
-            net.optimizeForInference(); // batch norms folded: inference only from here
-            r = Evaluator.evaluate(net, loader);
+            r = engine.evaluate(net, entry.name(), size, loader); // PyTorch folds the batch norms first
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

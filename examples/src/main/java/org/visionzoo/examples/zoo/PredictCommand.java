@@ -9,7 +9,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import org.visionzoo.core.model.ImageClassifier;
-import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.pretrained.PretrainedWeights;
 import org.visionzoo.training.data.ImageDecoder;
@@ -81,6 +80,8 @@ final class PredictCommand implements Callable<Integer> {
     List<Path> images;
 
     @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
+
+    @Mixin EngineOption engine = new EngineOption();
 
     @Mixin ImageLimitOption imageLimit = new ImageLimitOption();
 
@@ -158,42 +159,43 @@ final class PredictCommand implements Callable<Integer> {
             ImageClassifier net = memoryOrder.apply(entry.create(classes, channels));
             net.initialize(manager, size);
             WeightsFiles.load(net, weights);
-            net.optimizeForInference(); // batch norms folded: inference only from here
-            for (int i = 0; i < inputs.size(); i++) {
-                Image img = inputs.get(i);
-                float[] p;
-                try (NDArray x = manager.create(img.data(), new Shape(1, img.channels(), img.height(), img.width()));
-                        NDArray logits = Inference.logits(net, x);
-                        NDArray probs = logits.softmax(1)) {
-                    p = probs.toFloatArray();
-                }
-                Integer[] order = new Integer[p.length];
-                for (int j = 0; j < p.length; j++) {
-                    order[j] = j;
-                }
-                final float[] pp = p;
-                java.util.Arrays.sort(order, (a, b) -> Float.compare(pp[b], pp[a]));
-                if (json) {
-                    JsonObject o = new JsonObject();
-                    o.addProperty("image", images.get(i).toString());
-                    JsonArray arr = new JsonArray();
-                    for (int j = 0; j < k; j++) {
-                        JsonObject e = new JsonObject();
-                        e.addProperty("index", order[j]);
-                        e.addProperty("label", names == null ? Integer.toString(order[j]) : names.get(order[j]));
-                        e.addProperty("probability", p[order[j]]);
-                        arr.add(e);
+            try (EngineOption.Runner runner = engine.runner(net, entry.name(), size, 0)) {
+                for (int i = 0; i < inputs.size(); i++) {
+                    Image img = inputs.get(i);
+                    float[] p;
+                    try (NDArray x = manager.create(img.data(), new Shape(1, img.channels(), img.height(), img.width()));
+                            NDArray logits = runner.logits(x);
+                            NDArray probs = logits.softmax(1)) {
+                        p = probs.toFloatArray();
                     }
-                    o.add("top", arr);
-                    out.println(new GsonBuilder().create().toJson(o));
-                } else {
-                    StringBuilder sb = new StringBuilder(images.get(i).toString()).append(':');
-                    for (int j = 0; j < k; j++) {
-                        sb.append(j == 0 ? " " : ", ")
-                                .append(names == null ? "class " + order[j] : names.get(order[j]))
-                                .append(String.format(Locale.ROOT, " (%.1f%%)", 100 * p[order[j]]));
+                    Integer[] order = new Integer[p.length];
+                    for (int j = 0; j < p.length; j++) {
+                        order[j] = j;
                     }
-                    out.println(sb);
+                    final float[] pp = p;
+                    java.util.Arrays.sort(order, (a, b) -> Float.compare(pp[b], pp[a]));
+                    if (json) {
+                        JsonObject o = new JsonObject();
+                        o.addProperty("image", images.get(i).toString());
+                        JsonArray arr = new JsonArray();
+                        for (int j = 0; j < k; j++) {
+                            JsonObject e = new JsonObject();
+                            e.addProperty("index", order[j]);
+                            e.addProperty("label", names == null ? Integer.toString(order[j]) : names.get(order[j]));
+                            e.addProperty("probability", p[order[j]]);
+                            arr.add(e);
+                        }
+                        o.add("top", arr);
+                        out.println(new GsonBuilder().create().toJson(o));
+                    } else {
+                        StringBuilder sb = new StringBuilder(images.get(i).toString()).append(':');
+                        for (int j = 0; j < k; j++) {
+                            sb.append(j == 0 ? " " : ", ")
+                                    .append(names == null ? "class " + order[j] : names.get(order[j]))
+                                    .append(String.format(Locale.ROOT, " (%.1f%%)", 100 * p[order[j]]));
+                        }
+                        out.println(sb);
+                    }
                 }
             }
         }
