@@ -9,7 +9,7 @@ import org.visionzoo.training.data.ImageFolder;
 import org.visionzoo.training.data.LabeledImages;
 import org.visionzoo.training.data.MnistFamily;
 import org.visionzoo.training.data.Split;
-import org.visionzoo.training.transform.CenterCrop;
+import org.visionzoo.training.transform.EvalPreprocessing;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.RandomCrop;
 import org.visionzoo.training.transform.RandomErasing;
@@ -236,10 +236,6 @@ final class DataSetup {
 
     /** The evaluation transform: resize (and center crop for large images), normalise. */
     static Transform evalTransform(int nativeSize, int size, Normalize normalize) {
-        if (nativeSize > 0) {
-            return size == nativeSize ? normalize : Transforms.compose(new Resize(size), normalize);
-        }
-        return Transforms.compose(new Resize((int) Math.round(size * 256.0 / 224.0)), new CenterCrop(size),
-                normalize);
+        return EvalPreprocessing.evalTransform(nativeSize, size, normalize);
     }
 }

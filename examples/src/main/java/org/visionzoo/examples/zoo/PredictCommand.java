@@ -12,9 +12,9 @@ import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.training.data.ImageDecoder;
+import org.visionzoo.training.transform.EvalPreprocessing;
 import org.visionzoo.training.transform.Image;
 import org.visionzoo.training.transform.Normalize;
-import org.visionzoo.training.transform.Transform;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /** {@code zoo predict}: top-k labels with probabilities for image files. */
@@ -99,7 +98,7 @@ final class PredictCommand implements Callable<Integer> {
         int size = Cli.positive(spec, "--image-size", imageSize, useInfo ? info.imageSize() : entry.imageSize());
         Normalize normalize = useInfo ? info.normalize() : Normalize.IMAGENET;
         int nativeSize = useInfo ? info.nativeSize() : 0;
-        Transform eval = DataSetup.evalTransform(nativeSize, size, normalize);
+        EvalPreprocessing preprocessing = new EvalPreprocessing(nativeSize, size, normalize);
         if (top < 1) {
             throw new Errors.UsageError(spec.commandLine(), "--top must be >= 1, got " + top);
         }
@@ -108,12 +107,7 @@ final class PredictCommand implements Callable<Integer> {
         // decode everything first: a bad file fails before any work, naming it
         List<Image> inputs = new ArrayList<>();
         for (Path p : images) {
-            Image img = decoder.decode(p, channels);
-            if (nativeSize > 0 && (img.height() != nativeSize || img.width() != nativeSize)) {
-                img = new org.visionzoo.training.transform.Resize(nativeSize).apply(img, new SplittableRandom(0));
-                img = new org.visionzoo.training.transform.CenterCrop(nativeSize).apply(img, new SplittableRandom(0));
-            }
-            inputs.add(eval.apply(img, new SplittableRandom(0)));
+            inputs.add(preprocessing.apply(decoder.decode(p, channels)));
         }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {
