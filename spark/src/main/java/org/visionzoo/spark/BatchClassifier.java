@@ -41,7 +41,6 @@ final class BatchClassifier implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         Threads.set(settings.numThreads());
-        ModelCache.Loaded loaded = ModelCache.get(settings.key());
         ImageDecoder decoder = new ImageDecoder(settings.maxImagePixels());
         EvalPreprocessing preprocessing = new EvalPreprocessing(settings.nativeSize(), settings.key().imageSize(),
                 new Normalize(settings.mean(), settings.std()));
@@ -55,7 +54,7 @@ final class BatchClassifier implements MapPartitionsFunction<Row, Row> {
                     while (in.size() < settings.batchSize() && rows.hasNext()) {
                         in.add(rows.next());
                     }
-                    batch = classify(loaded, decoder, preprocessing, in).iterator();
+                    batch = classify(decoder, preprocessing, in).iterator();
                 }
                 return batch.hasNext();
             }
@@ -70,8 +69,7 @@ final class BatchClassifier implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    private List<Row> classify(ModelCache.Loaded loaded, ImageDecoder decoder, EvalPreprocessing preprocessing,
-            List<Row> in) {
+    private List<Row> classify(ImageDecoder decoder, EvalPreprocessing preprocessing, List<Row> in) {
         int n = in.size();
         int channels = settings.key().inChannels();
         Image[] images = new Image[n];
@@ -114,39 +112,50 @@ final class BatchClassifier implements MapPartitionsFunction<Row, Row> {
                     at[j++] = i;
                 }
             }
-            ImageClassifier net = loaded.model();
-            try (NDManager manager = loaded.manager().newSubManager();
-                    NDArray x = manager.create(data, new Shape(good, c, h, w))) {
-                float[] p;
-                float[] f = null;
-                if (settings.features()) {
-                    try (NDArray features = Inference.features(net, x);
-                            NDArray logits = Inference.forward(net.head(), features);
-                            NDArray softmax = logits.softmax(1)) {
-                        p = softmax.toFloatArray();
-                        f = features.toFloatArray();
-                    }
-                } else {
-                    try (NDArray logits = Inference.logits(net, x);
-                            NDArray softmax = logits.softmax(1)) {
-                        p = softmax.toFloatArray();
-                    }
-                }
-                int classes = p.length / good;
-                int dim = f == null ? 0 : f.length / good;
-                for (int j = 0; j < good; j++) {
-                    probs[at[j]] = Arrays.copyOfRange(p, j * classes, (j + 1) * classes);
-                    if (f != null) {
-                        feats[at[j]] = Arrays.copyOfRange(f, j * dim, (j + 1) * dim);
-                    }
-                }
-            }
+            int count = good;
+            ModelCache.with(settings.key(), loaded -> {
+                forward(loaded, data, at, count, c, h, w, probs, feats);
+                return null;
+            });
         }
         List<Row> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(outputRow(in.get(i), probs[i], feats[i], errors[i]));
         }
         return out;
+    }
+
+    /** One forward pass over the batch's decodable images; fills their rows' probabilities (and features). */
+    private void forward(ModelCache.Loaded loaded, float[] data, int[] at, int good, int c, int h, int w,
+            float[][] probs, float[][] feats) {
+        ImageClassifier net = loaded.model();
+        try (NDManager manager = loaded.manager().newSubManager();
+                NDArray x = manager.create(data, new Shape(good, c, h, w))) {
+            float[] p;
+            float[] f = null;
+            if (settings.features()) {
+                // the logits are the head applied to the pooled features, as in the model's forward
+                try (NDArray features = Inference.features(net, x);
+                        NDArray logits = Inference.forward(net.head(), features);
+                        NDArray softmax = logits.softmax(1)) {
+                    p = softmax.toFloatArray();
+                    f = features.toFloatArray();
+                }
+            } else {
+                try (NDArray logits = Inference.logits(net, x);
+                        NDArray softmax = logits.softmax(1)) {
+                    p = softmax.toFloatArray();
+                }
+            }
+            int classes = p.length / good;
+            int dim = f == null ? 0 : f.length / good;
+            for (int j = 0; j < good; j++) {
+                probs[at[j]] = Arrays.copyOfRange(p, j * classes, (j + 1) * classes);
+                if (f != null) {
+                    feats[at[j]] = Arrays.copyOfRange(f, j * dim, (j + 1) * dim);
+                }
+            }
+        }
     }
 
     private Image decodeBytes(ImageDecoder decoder, Row row, String source, int channels) throws Exception {

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The models loaded in this JVM (a Spark executor, or the driver in local mode): each {@link
@@ -34,6 +35,8 @@ public final class ModelCache {
 
     private static final Map<ModelKey, Loaded> MODELS = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
+    /** Forward passes hold the read lock; {@link #clear()} waits for them with the write lock. */
+    private static final ReentrantReadWriteLock IN_USE = new ReentrantReadWriteLock();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ModelCache::clear, "visionzoo-model-cache-close"));
@@ -58,15 +61,40 @@ public final class ModelCache {
      * Closes every cached model and frees its native memory. Tasks running at that moment must
      * not be using them; the next use loads them again.
      */
-    public static synchronized void clear() {
-        for (Loaded l : MODELS.values()) {
-            l.manager().close();
+    public static void clear() {
+        IN_USE.writeLock().lock();
+        try {
+            synchronized (ModelCache.class) {
+                for (Loaded l : MODELS.values()) {
+                    l.manager().close();
+                }
+                MODELS.clear();
+            }
+        } finally {
+            IN_USE.writeLock().unlock();
         }
-        MODELS.clear();
+    }
+
+    /** Something done with a cached model. */
+    interface ModelUse<T> {
+        T apply(Loaded model);
+    }
+
+    /**
+     * Runs {@code use} with the model for a key (loaded on first use); {@link #clear()}, e.g. at
+     * JVM exit, waits until it is done, so no model is closed under a running forward pass.
+     */
+    static <T> T with(ModelKey key, ModelUse<T> use) {
+        IN_USE.readLock().lock();
+        try {
+            return use.apply(get(key));
+        } finally {
+            IN_USE.readLock().unlock();
+        }
     }
 
     /** The model for a key, loading it on first use. */
-    static Loaded get(ModelKey key) {
+    private static Loaded get(ModelKey key) {
         Loaded loaded = MODELS.get(key);
         if (loaded != null) {
             return loaded;

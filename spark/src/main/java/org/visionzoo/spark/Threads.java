@@ -1,5 +1,7 @@
 package org.visionzoo.spark;
 
+import ai.djl.engine.Engine;
+
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -23,15 +25,16 @@ final class Threads {
     private Threads() {}
 
     /**
-     * Sets the intra-op threads of the forward passes run by this thread; with libtorch's OpenMP
-     * build the setting belongs to the calling thread, so tasks running side by side each get
-     * their own.
+     * Sets the intra-op threads of the forward passes run by this thread (libtorch's {@code
+     * set_num_threads}; with its OpenMP build the setting applies to the calling thread's parallel
+     * regions, and becomes the default of threads that start later).
      */
     static void set(int threads) {
         if (threads <= 0 || SET == null) {
             return;
         }
         try {
+            Engine.getInstance(); // the native library is loaded with the engine
             SET.invokeExact(threads);
         } catch (Throwable t) {
             throw new IllegalStateException("could not set libtorch's threads to " + threads, t);
