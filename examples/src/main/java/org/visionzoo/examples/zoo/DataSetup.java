@@ -12,7 +12,7 @@ import org.visionzoo.training.data.MnistFamily;
 import org.visionzoo.training.data.Split;
 import org.visionzoo.training.data.StratifiedSplit;
 import org.visionzoo.training.transform.CenterCrop;
-import org.visionzoo.training.transform.EvalPreset;
+import org.visionzoo.training.transform.EvalPreprocessing;
 import org.visionzoo.training.transform.Normalize;
 import org.visionzoo.training.transform.RandomCrop;
 import org.visionzoo.training.transform.RandomErasing;
@@ -215,21 +215,17 @@ final class DataSetup {
         return Transforms.compose(ts.toArray(new Transform[0]));
     }
 
-    /** The evaluation transform: resize (and center crop for large images), normalise. */
+    /** The evaluation transform without a model's preset: torchvision's defaults for images. */
     static Transform evalTransform(int nativeSize, int size, Normalize normalize) {
         return evalTransform(null, nativeSize, size, normalize);
     }
 
     /**
-     * The evaluation transform: for datasets of one native size, a resize to the model's size if
-     * needed; for images (folders, files), torchvision's preset of the model (core's catalogue: its
-     * default weights' resize and interpolation when {@code size} is their crop, else resize to
-     * {@code round(size * 256 / 224)} bilinear), antialiased as PIL, then the centre crop.
+     * The evaluation transform, {@link EvalPreprocessing#evalTransform}: for datasets of one
+     * native size, a resize to the model's size if needed; for images (folders, files), the
+     * model's torchvision preset, antialiased as PIL, then the centre crop.
      */
     static Transform evalTransform(String model, int nativeSize, int size, Normalize normalize) {
-        if (nativeSize > 0) {
-            return size == nativeSize ? normalize : Transforms.compose(new Resize(size), normalize);
-        }
-        return EvalPreset.forModel(model, size, normalize);
+        return EvalPreprocessing.evalTransform(model, nativeSize, size, normalize);
     }
 }

@@ -12,6 +12,7 @@ import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.pretrained.PretrainedWeights;
 import org.visionzoo.training.data.ImageDecoder;
+import org.visionzoo.training.transform.EvalPreprocessing;
 import org.visionzoo.training.transform.EvalPreset;
 import org.visionzoo.training.transform.Image;
 import org.visionzoo.training.transform.Normalize;
@@ -32,7 +33,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /** {@code zoo predict}: top-k labels with probabilities for image files. */
@@ -147,12 +147,7 @@ final class PredictCommand implements Callable<Integer> {
         // decode everything first: a bad file fails before any work, naming it
         List<Image> inputs = new ArrayList<>();
         for (Path p : images) {
-            Image img = decoder.decode(p, channels);
-            if (nativeSize > 0 && (img.height() != nativeSize || img.width() != nativeSize)) {
-                img = new org.visionzoo.training.transform.Resize(nativeSize).apply(img, new SplittableRandom(0));
-                img = new org.visionzoo.training.transform.CenterCrop(nativeSize).apply(img, new SplittableRandom(0));
-            }
-            inputs.add(eval.apply(img, new SplittableRandom(0)));
+            inputs.add(EvalPreprocessing.apply(decoder.decode(p, channels), nativeSize, eval));
         }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -8,6 +8,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes image files (PNG, JPEG, BMP, GIF, TIFF: what {@code javax.imageio} reads) into {@code
@@ -117,15 +119,46 @@ public final class ImageDecoder {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
-        BufferedImage img;
         ImageInputStream in;
         try {
             in = new FileImageInputStream(file.toFile());
         } catch (FileNotFoundException e) {
             throw new DatasetException(file, "could not be read (" + e.getMessage() + ")", e);
         }
+        return decodeStream(in, in.length() == 0, channels);
+    }
+
+    /**
+     * Decodes an image held in memory, e.g. a file's bytes read by a distributed job.
+     *
+     * @param bytes the encoded image (PNG, JPEG, ...)
+     * @param source what the bytes came from (a path or URI), for the error message
+     * @param channels 1 (grayscale) or 3 (RGB)
+     * @return the image, floats in {@code [0, 1]}, {@code CHW}, exactly as {@link #decode(Path,
+     *     int)} decodes the same bytes from a file
+     * @throws DatasetException naming the source if the bytes are empty, not an image the
+     *     installed readers decode, or of more pixels than the limit
+     * @throws IllegalArgumentException if {@code channels} is not 1 or 3
+     */
+    public Image decode(byte[] bytes, String source, int channels) throws DatasetException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+        }
         try {
-            if (in.length() == 0) {
+            return decodeStream(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)),
+                    bytes.length == 0, channels);
+        } catch (Undecodable e) {
+            throw new DatasetException(source, "could not be decoded as an image (" + e.getMessage() + ")", e.getCause());
+        } catch (IOException e) {
+            throw new DatasetException(source, "could not be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Decodes a stream and closes it. */
+    private Image decodeStream(ImageInputStream in, boolean empty, int channels) throws IOException, Undecodable {
+        BufferedImage img;
+        try {
+            if (empty) {
                 throw new Undecodable("empty file", null);
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);

@@ -54,6 +54,23 @@ class ImageDecoderTest {
     }
 
     @Test
+    void bytesInMemoryDecodeExactlyAsTheirFileWithTheSameChecks() throws IOException {
+        Path rgb = ImageFolderTest.write(ImageFolderTest.solid(7, 5, 0x102030), "png", dir.resolve("rgb.png"));
+        byte[] bytes = Files.readAllBytes(rgb);
+        for (int channels : new int[] {1, 3}) {
+            assertThat(ImageDecoder.standard().decode(bytes, "mem", channels))
+                    .isEqualTo(ImageDecoder.standard().decode(rgb, channels));
+        }
+        assertThatThrownBy(() -> new ImageDecoder(34).decode(bytes, "s3a://b/rgb.png", 3))
+                .isInstanceOf(DatasetException.class).hasMessageContaining("s3a://b/rgb.png")
+                .hasMessageContaining("7 x 5 = 35 pixels");
+        assertThatThrownBy(() -> ImageDecoder.standard().decode(new byte[0], "empty.png", 3))
+                .hasMessageContaining("empty.png").hasMessageContaining("empty file");
+        assertThatThrownBy(() -> ImageDecoder.standard().decode(new byte[] {1, 2, 3}, "junk.png", 3))
+                .hasMessageContaining("junk.png").hasMessageContaining("no image reader recognises its content");
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         Path missing = dir.resolve("nope.png");
         assertThatThrownBy(() -> ImageDecoder.standard().decode(missing, 1)).isInstanceOf(DatasetException.class)

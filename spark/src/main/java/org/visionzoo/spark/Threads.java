@@ -1,0 +1,43 @@
+package org.visionzoo.spark;
+
+import ai.djl.engine.Engine;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/** Sets libtorch's intra-op threads for the calling thread (a Spark task's thread). */
+final class Threads {
+
+    private static final MethodHandle SET;
+
+    static {
+        MethodHandle set = null;
+        try {
+            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
+            set = MethodHandles.publicLookup().findStatic(jni, "setNumThreads", MethodType.methodType(void.class, int.class));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // Not the PyTorch engine: the engine's own setting applies.
+        }
+        SET = set;
+    }
+
+    private Threads() {}
+
+    /**
+     * Sets the intra-op threads of the forward passes run by this thread (libtorch's {@code
+     * set_num_threads}; with its OpenMP build the setting applies to the calling thread's parallel
+     * regions, and becomes the default of threads that start later).
+     */
+    static void set(int threads) {
+        if (threads <= 0 || SET == null) {
+            return;
+        }
+        try {
+            Engine.getInstance(); // the native library is loaded with the engine
+            SET.invokeExact(threads);
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not set libtorch's threads to " + threads, t);
+        }
+    }
+}
