@@ -1,8 +1,6 @@
 package org.visionzoo.spark;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -15,23 +13,10 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.visionzoo.core.model.MemoryFormat;
-import org.visionzoo.core.model.ModelSpec;
-import org.visionzoo.core.model.Models;
 import org.visionzoo.training.data.ImageDecoder;
 import org.visionzoo.training.transform.Normalize;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A Spark ML {@link Transformer} that classifies the images of a column with a VisionZoo model.
@@ -62,35 +47,17 @@ import java.util.Map;
  *
  * <p>The transformer saves and loads as part of a {@code PipelineModel} ({@link
  * DefaultParamsWritable}, {@link #read()}); only its params are saved, not the weights.
+ *
+ * <p>This class holds the params' defaults, getters and setters; the params themselves (names and
+ * docs) are declared in {@link ClassifierParams}, and checking them, deriving the output schema and
+ * running the transform is {@link ClassifierPlanner}'s.
  */
 public final class ImageClassifierTransformer extends Transformer implements DefaultParamsWritable {
 
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final Param<String> modelName;
-    private final Param<String> weightsUri;
-    private final Param<String> inputCol;
-    private final Param<String> pathCol;
-    private final Param<String> predictionCol;
-    private final Param<String> predictedLabelCol;
-    private final Param<String> probabilityCol;
-    private final Param<String> topKCol;
-    private final Param<String> featuresCol;
-    private final Param<String> errorCol;
-    private final StringArrayParam labels;
-    private final IntParam numClasses;
-    private final IntParam inChannels;
-    private final IntParam imageSize;
-    private final IntParam nativeSize;
-    private final DoubleArrayParam mean;
-    private final DoubleArrayParam std;
-    private final IntParam topK;
-    private final IntParam batchSize;
-    private final IntParam numThreads;
-    private final Param<String> memoryFormat;
-    private final LongParam maxImagePixels;
-    private final BooleanParam failOnError;
+    private final ClassifierParams declared;
 
     /** A transformer with a random uid. */
     public ImageClassifierTransformer() {
@@ -104,53 +71,28 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      */
     public ImageClassifierTransformer(String uid) {
         this.uid = uid;
-        modelName = new Param<>(this, "modelName", "the registered model name, e.g. resnet50 (see 'zoo list')");
-        weightsUri = new Param<>(this, "weightsUri", "the weights (safetensors): a local path or any Hadoop file"
-                + " system URI (hdfs://, s3a://, ...), copied to each executor once");
-        inputCol = new Param<>(this, "inputCol", "the image column: binary file content (binaryFile source) or the"
-                + " image source's struct");
-        pathCol = new Param<>(this, "pathCol", "a string column naming each image in error messages, if present");
-        predictionCol = new Param<>(this, "predictionCol", "output: the predicted class index (int)");
-        predictedLabelCol = new Param<>(this, "predictedLabelCol", "output: the predicted class name, when labels are set");
-        probabilityCol = new Param<>(this, "probabilityCol", "output: the class probabilities (vector)");
-        topKCol = new Param<>(this, "topKCol", "output: the top-k classes (array of index, label, probability)");
-        featuresCol = new Param<>(this, "featuresCol", "output: the pooled features (vector); empty for none");
-        errorCol = new Param<>(this, "errorCol", "output: why a row's image could not be classified, else null");
-        labels = new StringArrayParam(this, "labels", "class names by index; empty for none");
-        numClasses = new IntParam(this, "numClasses", "classes of the model's head; 0: the labels' count, else the model's");
-        inChannels = new IntParam(this, "inChannels", "input channels, 1 or 3; 0: the model's");
-        imageSize = new IntParam(this, "imageSize", "the model's input size; 0: the model's default");
-        nativeSize = new IntParam(this, "nativeSize", "a dataset's native image size (32 for CIFAR-10); 0: none,"
-                + " ImageNet-style resize and centre crop");
-        mean = new DoubleArrayParam(this, "mean", "per-channel normalisation means");
-        std = new DoubleArrayParam(this, "std", "per-channel normalisation standard deviations");
-        topK = new IntParam(this, "topK", "how many classes in the top-k column; 0: no such column");
-        batchSize = new IntParam(this, "batchSize", "images per forward pass");
-        numThreads = new IntParam(this, "numThreads", "libtorch intra-op threads per task; 0: the engine's setting");
-        memoryFormat = new Param<>(this, "memoryFormat", "the memory order models run in: auto, channels-last or contiguous");
-        maxImagePixels = new LongParam(this, "maxImagePixels", "refuse images of more pixels than this (read from the header)");
-        failOnError = new BooleanParam(this, "failOnError", "fail the job on an undecodable image instead of an error row");
-        setDefault(inputCol, "content");
-        setDefault(pathCol, "path");
-        setDefault(predictionCol, "prediction");
-        setDefault(predictedLabelCol, "predictedLabel");
-        setDefault(probabilityCol, "probability");
-        setDefault(topKCol, "topK");
-        setDefault(featuresCol, "");
-        setDefault(errorCol, "error");
-        setDefault(labels, new String[0]);
-        setDefault(numClasses, 0);
-        setDefault(inChannels, 0);
-        setDefault(imageSize, 0);
-        setDefault(nativeSize, 0);
-        setDefault(mean, toDoubles(Normalize.IMAGENET.mean()));
-        setDefault(std, toDoubles(Normalize.IMAGENET.std()));
-        setDefault(topK, 0);
-        setDefault(batchSize, 32);
-        setDefault(numThreads, 0);
-        setDefault(memoryFormat, "auto");
-        setDefault(maxImagePixels, ImageDecoder.DEFAULT_MAX_PIXELS);
-        setDefault(failOnError, false);
+        declared = new ClassifierParams(this);
+        setDefault(declared.inputCol, "content");
+        setDefault(declared.pathCol, "path");
+        setDefault(declared.predictionCol, "prediction");
+        setDefault(declared.predictedLabelCol, "predictedLabel");
+        setDefault(declared.probabilityCol, "probability");
+        setDefault(declared.topKCol, "topK");
+        setDefault(declared.featuresCol, "");
+        setDefault(declared.errorCol, "error");
+        setDefault(declared.labels, new String[0]);
+        setDefault(declared.numClasses, 0);
+        setDefault(declared.inChannels, 0);
+        setDefault(declared.imageSize, 0);
+        setDefault(declared.nativeSize, 0);
+        setDefault(declared.mean, toDoubles(Normalize.IMAGENET.mean()));
+        setDefault(declared.std, toDoubles(Normalize.IMAGENET.std()));
+        setDefault(declared.topK, 0);
+        setDefault(declared.batchSize, 32);
+        setDefault(declared.numThreads, 0);
+        setDefault(declared.memoryFormat, "auto");
+        setDefault(declared.maxImagePixels, ImageDecoder.DEFAULT_MAX_PIXELS);
+        setDefault(declared.failOnError, false);
     }
 
     @Override
@@ -160,117 +102,117 @@ public final class ImageClassifierTransformer extends Transformer implements Def
 
     /** @return the model name param */
     public Param<String> modelName() {
-        return modelName;
+        return declared.modelName;
     }
 
     /** @return the weights URI param */
     public Param<String> weightsUri() {
-        return weightsUri;
+        return declared.weightsUri;
     }
 
     /** @return the input column param (default {@code content}) */
     public Param<String> inputCol() {
-        return inputCol;
+        return declared.inputCol;
     }
 
     /** @return the path column param (default {@code path}) */
     public Param<String> pathCol() {
-        return pathCol;
+        return declared.pathCol;
     }
 
     /** @return the prediction column param (default {@code prediction}) */
     public Param<String> predictionCol() {
-        return predictionCol;
+        return declared.predictionCol;
     }
 
     /** @return the predicted label column param (default {@code predictedLabel}) */
     public Param<String> predictedLabelCol() {
-        return predictedLabelCol;
+        return declared.predictedLabelCol;
     }
 
     /** @return the probability column param (default {@code probability}) */
     public Param<String> probabilityCol() {
-        return probabilityCol;
+        return declared.probabilityCol;
     }
 
     /** @return the top-k column param (default {@code topK}) */
     public Param<String> topKCol() {
-        return topKCol;
+        return declared.topKCol;
     }
 
     /** @return the features column param (default empty: no features) */
     public Param<String> featuresCol() {
-        return featuresCol;
+        return declared.featuresCol;
     }
 
     /** @return the error column param (default {@code error}) */
     public Param<String> errorCol() {
-        return errorCol;
+        return declared.errorCol;
     }
 
     /** @return the labels param (default none) */
     public StringArrayParam labels() {
-        return labels;
+        return declared.labels;
     }
 
     /** @return the number of classes param (default 0: the labels' count, else the model's) */
     public IntParam numClasses() {
-        return numClasses;
+        return declared.numClasses;
     }
 
     /** @return the input channels param (default 0: the model's) */
     public IntParam inChannels() {
-        return inChannels;
+        return declared.inChannels;
     }
 
     /** @return the image size param (default 0: the model's) */
     public IntParam imageSize() {
-        return imageSize;
+        return declared.imageSize;
     }
 
     /** @return the native size param (default 0: none) */
     public IntParam nativeSize() {
-        return nativeSize;
+        return declared.nativeSize;
     }
 
     /** @return the normalisation means param (default ImageNet's) */
     public DoubleArrayParam mean() {
-        return mean;
+        return declared.mean;
     }
 
     /** @return the normalisation standard deviations param (default ImageNet's) */
     public DoubleArrayParam std() {
-        return std;
+        return declared.std;
     }
 
     /** @return the top-k param (default 0: no top-k column) */
     public IntParam topK() {
-        return topK;
+        return declared.topK;
     }
 
     /** @return the batch size param (default 32) */
     public IntParam batchSize() {
-        return batchSize;
+        return declared.batchSize;
     }
 
     /** @return the intra-op threads per task param (default 0: the engine's setting) */
     public IntParam numThreads() {
-        return numThreads;
+        return declared.numThreads;
     }
 
     /** @return the memory format param (default {@code auto}) */
     public Param<String> memoryFormat() {
-        return memoryFormat;
+        return declared.memoryFormat;
     }
 
     /** @return the pixel limit param (default Pillow's) */
     public LongParam maxImagePixels() {
-        return maxImagePixels;
+        return declared.maxImagePixels;
     }
 
     /** @return the fail-on-error param (default false: error rows) */
     public BooleanParam failOnError() {
-        return failOnError;
+        return declared.failOnError;
     }
 
     /**
@@ -278,7 +220,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setModelName(String value) {
-        set(modelName, value);
+        set(declared.modelName, value);
         return this;
     }
 
@@ -287,7 +229,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setWeightsUri(String value) {
-        set(weightsUri, value);
+        set(declared.weightsUri, value);
         return this;
     }
 
@@ -296,7 +238,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setInputCol(String value) {
-        set(inputCol, value);
+        set(declared.inputCol, value);
         return this;
     }
 
@@ -305,7 +247,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setPathCol(String value) {
-        set(pathCol, value);
+        set(declared.pathCol, value);
         return this;
     }
 
@@ -314,7 +256,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setPredictionCol(String value) {
-        set(predictionCol, value);
+        set(declared.predictionCol, value);
         return this;
     }
 
@@ -323,7 +265,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setPredictedLabelCol(String value) {
-        set(predictedLabelCol, value);
+        set(declared.predictedLabelCol, value);
         return this;
     }
 
@@ -332,7 +274,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setProbabilityCol(String value) {
-        set(probabilityCol, value);
+        set(declared.probabilityCol, value);
         return this;
     }
 
@@ -341,7 +283,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setTopKCol(String value) {
-        set(topKCol, value);
+        set(declared.topKCol, value);
         return this;
     }
 
@@ -350,7 +292,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setFeaturesCol(String value) {
-        set(featuresCol, value);
+        set(declared.featuresCol, value);
         return this;
     }
 
@@ -359,7 +301,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setErrorCol(String value) {
-        set(errorCol, value);
+        set(declared.errorCol, value);
         return this;
     }
 
@@ -368,7 +310,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setLabels(String[] value) {
-        set(labels, value.clone());
+        set(declared.labels, value.clone());
         return this;
     }
 
@@ -377,7 +319,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setNumClasses(int value) {
-        set(numClasses, value);
+        set(declared.numClasses, value);
         return this;
     }
 
@@ -386,7 +328,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setInChannels(int value) {
-        set(inChannels, value);
+        set(declared.inChannels, value);
         return this;
     }
 
@@ -395,7 +337,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setImageSize(int value) {
-        set(imageSize, value);
+        set(declared.imageSize, value);
         return this;
     }
 
@@ -404,7 +346,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setNativeSize(int value) {
-        set(nativeSize, value);
+        set(declared.nativeSize, value);
         return this;
     }
 
@@ -413,7 +355,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setMean(double[] value) {
-        set(mean, value.clone());
+        set(declared.mean, value.clone());
         return this;
     }
 
@@ -422,7 +364,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setStd(double[] value) {
-        set(std, value.clone());
+        set(declared.std, value.clone());
         return this;
     }
 
@@ -431,7 +373,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setTopK(int value) {
-        set(topK, value);
+        set(declared.topK, value);
         return this;
     }
 
@@ -440,7 +382,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setBatchSize(int value) {
-        set(batchSize, value);
+        set(declared.batchSize, value);
         return this;
     }
 
@@ -449,7 +391,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setNumThreads(int value) {
-        set(numThreads, value);
+        set(declared.numThreads, value);
         return this;
     }
 
@@ -458,7 +400,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setMemoryFormat(String value) {
-        set(memoryFormat, value);
+        set(declared.memoryFormat, value);
         return this;
     }
 
@@ -467,7 +409,7 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setMaxImagePixels(long value) {
-        set(maxImagePixels, value);
+        set(declared.maxImagePixels, value);
         return this;
     }
 
@@ -476,169 +418,18 @@ public final class ImageClassifierTransformer extends Transformer implements Def
      * @return this
      */
     public ImageClassifierTransformer setFailOnError(boolean value) {
-        set(failOnError, value);
+        set(declared.failOnError, value);
         return this;
-    }
-
-    private String str(Param<String> p) {
-        return getOrDefault(p);
-    }
-
-    private int integer(IntParam p) {
-        return (Integer) getOrDefault(p);
-    }
-
-    private List<String> labelList() {
-        String[] l = getOrDefault(labels);
-        return l.length == 0 ? null : List.of(l);
-    }
-
-    /** The model's registry entry; an unknown or unset name is an error naming the param. */
-    private ModelSpec spec() {
-        if (!isDefined(modelName) || str(modelName).isBlank()) {
-            throw new IllegalArgumentException(uid + ": the modelName param is not set (a registered model name)");
-        }
-        try {
-            return Models.spec(str(modelName));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(uid + ": modelName: " + e.getMessage(), e);
-        }
-    }
-
-    private int resolvedClasses(ModelSpec spec) {
-        List<String> names = labelList();
-        int n = integer(numClasses);
-        if (names != null && n > 0 && n != names.size()) {
-            throw new IllegalArgumentException(uid + ": numClasses is " + n + " but " + names.size() + " labels are set");
-        }
-        return names != null ? names.size() : n > 0 ? n : spec.numClasses();
-    }
-
-    private void validate() {
-        if (!isDefined(weightsUri) || str(weightsUri).isBlank()) {
-            throw new IllegalArgumentException(uid + ": the weightsUri param is not set (a path or Hadoop URI of the weights)");
-        }
-        requireAtLeast(numClasses, 0);
-        requireAtLeast(imageSize, 0);
-        requireAtLeast(nativeSize, 0);
-        requireAtLeast(topK, 0);
-        requireAtLeast(batchSize, 1);
-        requireAtLeast(numThreads, 0);
-        int c = integer(inChannels);
-        if (c != 0 && c != 1 && c != 3) {
-            throw new IllegalArgumentException(uid + ": inChannels must be 0 (the model's), 1 or 3, got " + c);
-        }
-        if ((Long) getOrDefault(maxImagePixels) <= 0) {
-            throw new IllegalArgumentException(uid + ": maxImagePixels must be > 0, got " + getOrDefault(maxImagePixels));
-        }
-        MemoryFormat.parse(str(memoryFormat), uid + ": memoryFormat");
-        double[] m = getOrDefault(mean);
-        double[] s = getOrDefault(std);
-        if (m.length == 0 || m.length != s.length) {
-            throw new IllegalArgumentException(uid + ": mean and std must have one value per channel, got "
-                    + m.length + " and " + s.length);
-        }
-        for (double v : s) {
-            if (!(v > 0)) {
-                throw new IllegalArgumentException(uid + ": std values must be > 0, got " + Arrays.toString(s));
-            }
-        }
-    }
-
-    private void requireAtLeast(IntParam p, int min) {
-        int v = integer(p);
-        if (v < min) {
-            throw new IllegalArgumentException(uid + ": " + p.name() + " must be >= " + min + ", got " + v);
-        }
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        validate();
-        ModelSpec spec = spec();
-        resolvedClasses(spec);
-        String in = str(inputCol);
-        if (!Arrays.asList(schema.fieldNames()).contains(in)) {
-            throw new IllegalArgumentException(uid + ": input column '" + in + "' not found; the columns are "
-                    + Arrays.toString(schema.fieldNames()));
-        }
-        var type = schema.apply(in).dataType();
-        if (!type.equals(DataTypes.BinaryType) && !SparkImages.isImageStruct(type)) {
-            throw new IllegalArgumentException(uid + ": input column '" + in + "' is " + type.simpleString()
-                    + "; expected binary file content (format binaryFile) or an image struct (format image)");
-        }
-        List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
-        add(fields, str(predictionCol), DataTypes.IntegerType);
-        if (labelList() != null) {
-            add(fields, str(predictedLabelCol), DataTypes.StringType);
-        }
-        add(fields, str(probabilityCol), SQLDataTypes.VectorType());
-        if (integer(topK) > 0) {
-            add(fields, str(topKCol), DataTypes.createArrayType(DataTypes.createStructType(new StructField[] {
-                DataTypes.createStructField("index", DataTypes.IntegerType, false),
-                DataTypes.createStructField("label", DataTypes.StringType, false),
-                DataTypes.createStructField("probability", DataTypes.FloatType, false)
-            }), false));
-        }
-        if (!str(featuresCol).isEmpty()) {
-            add(fields, str(featuresCol), SQLDataTypes.VectorType());
-        }
-        add(fields, str(errorCol), DataTypes.StringType);
-        return new StructType(fields.toArray(new StructField[0]));
-    }
-
-    private void add(List<StructField> fields, String name, org.apache.spark.sql.types.DataType type) {
-        if (name.isBlank()) {
-            throw new IllegalArgumentException(uid + ": an output column name is empty");
-        }
-        for (StructField f : fields) {
-            if (f.name().equals(name)) {
-                throw new IllegalArgumentException(uid + ": output column '" + name + "' already exists");
-            }
-        }
-        fields.add(new StructField(name, type, true, Metadata.empty()));
+        return new ClassifierPlanner(this).transformSchema(schema);
     }
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
-        StructType in = dataset.schema();
-        StructType out = transformSchema(in);
-        ModelSpec spec = spec();
-        int channels = integer(inChannels) > 0 ? integer(inChannels) : spec.inChannels();
-        int size = integer(imageSize) > 0 ? integer(imageSize) : spec.imageSize();
-        ModelKey key = new ModelKey(spec.name(), str(weightsUri), resolvedClasses(spec), channels, size,
-                MemoryFormat.parse(str(memoryFormat), "memoryFormat").settingName(),
-                hadoopSettings(dataset.sparkSession().sparkContext().hadoopConfiguration()));
-        double[] m = getOrDefault(mean);
-        double[] s = getOrDefault(std);
-        if (m.length != channels && m.length != 1) {
-            throw new IllegalArgumentException(uid + ": mean and std have " + m.length + " values but the model takes "
-                    + channels + " channels");
-        }
-        String path = str(pathCol);
-        int pathIndex = -1;
-        if (!path.isEmpty() && Arrays.asList(in.fieldNames()).contains(path)
-                && in.apply(path).dataType().equals(DataTypes.StringType)) {
-            pathIndex = in.fieldIndex(path);
-        }
-        String input = str(inputCol);
-        ClassifierSettings settings = new ClassifierSettings(key, in.fieldIndex(input),
-                SparkImages.isImageStruct(in.apply(input).dataType()), pathIndex, labelList(), integer(nativeSize),
-                toFloats(m), toFloats(s), integer(batchSize), integer(numThreads), (Long) getOrDefault(maxImagePixels),
-                integer(topK), !str(featuresCol).isEmpty(), (Boolean) getOrDefault(failOnError));
-        return dataset.toDF().mapPartitions(new BatchClassifier(settings), Encoders.row(out));
-    }
-
-    /** The driver's Hadoop settings that differ from Hadoop's defaults (credentials, endpoints, ...). */
-    private static HashMap<String, String> hadoopSettings(Configuration conf) {
-        Configuration defaults = new Configuration();
-        HashMap<String, String> out = new HashMap<>();
-        for (Map.Entry<String, String> e : conf) {
-            if (!e.getValue().equals(defaults.get(e.getKey()))) {
-                out.put(e.getKey(), e.getValue());
-            }
-        }
-        return out;
+        return new ClassifierPlanner(this).transform(dataset);
     }
 
     @Override
@@ -671,13 +462,5 @@ public final class ImageClassifierTransformer extends Transformer implements Def
             d[i] = v[i];
         }
         return d;
-    }
-
-    private static float[] toFloats(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            f[i] = (float) v[i];
-        }
-        return f;
     }
 }
