@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ConfiguredClassifier;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
@@ -53,7 +54,7 @@ import java.util.List;
  * DenseNet bc = DenseNet.bcBuilder(100, 12).build();   // CIFAR-10, 32x32
  * }</pre>
  */
-public final class DenseNet extends ImageClassifier {
+public final class DenseNet extends ConfiguredClassifier<DenseNet.Config, DenseNet.Builder> {
 
     /**
      * The architecture, immutable.
@@ -105,30 +106,28 @@ public final class DenseNet extends ImageClassifier {
         }
     }
 
-    private final Config config;
-
     private DenseNet(Config config) {
-        super("classifier", config.inChannels(), config.numFeatures(), config.numClasses());
-        this.config = config;
+        super(config, Builder::new, "classifier",
+                config.inChannels(), config.numFeatures(), config.numClasses());
         Sequential features = new Sequential();
-        if (config.smallInputStem()) {
-            features.addNamed("conv0", conv(config.numInitFeatures(), 3, 1, 1));
+        if (config().smallInputStem()) {
+            features.addNamed("conv0", conv(config().numInitFeatures(), 3, 1, 1));
         } else {
-            features.addNamed("conv0", conv(config.numInitFeatures(), 7, 2, 3))
+            features.addNamed("conv0", conv(config().numInitFeatures(), 7, 2, 3))
                     .addNamed("norm0", new BatchNorm2d())
                     .addNamed("relu0", new ActivationBlock(Activation.RELU))
                     .addNamed("pool0", new MaxPool2d(3, 2, 1));
         }
-        List<Integer> blocks = config.blockConfig();
-        int numFeatures = config.numInitFeatures();
-        float dropRate = (float) config.dropRate();
+        List<Integer> blocks = config().blockConfig();
+        int numFeatures = config().numInitFeatures();
+        float dropRate = (float) config().dropRate();
         for (int i = 0; i < blocks.size(); i++) {
             features.addNamed(
                     "denseblock" + (i + 1),
-                    new DenseBlock(blocks.get(i), config.growthRate(), config.bnSize(), dropRate));
-            numFeatures += blocks.get(i) * config.growthRate();
+                    new DenseBlock(blocks.get(i), config().growthRate(), config().bnSize(), dropRate));
+            numFeatures += blocks.get(i) * config().growthRate();
             if (i != blocks.size() - 1) {
-                numFeatures = compress(numFeatures, config.compression());
+                numFeatures = compress(numFeatures, config().compression());
                 features.addNamed("transition" + (i + 1), transition(numFeatures));
             }
         }
@@ -167,7 +166,7 @@ public final class DenseNet extends ImageClassifier {
 
     @Override
     protected double featureDropout() {
-        return config.dropout();
+        return config().dropout();
     }
 
     @Override
@@ -175,24 +174,6 @@ public final class DenseNet extends ImageClassifier {
         NDArray out = apply(child("features"), ps, x, training);
         out = consume(out, Activation.RELU.apply(out));
         return consume(out, Ops.globalAvgPool(out));
-    }
-
-    /**
-     * Returns the architecture.
-     *
-     * @return the configuration
-     */
-    public Config config() {
-        return config;
-    }
-
-    /**
-     * Returns a builder initialised with this model's configuration.
-     *
-     * @return a builder
-     */
-    public Builder toBuilder() {
-        return new Builder(config);
     }
 
     /**

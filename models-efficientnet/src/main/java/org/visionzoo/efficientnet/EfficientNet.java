@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ConfiguredClassifier;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
@@ -56,7 +57,7 @@ import java.util.OptionalInt;
  *         .lastChannels(256).build();
  * }</pre>
  */
-public final class EfficientNet extends ImageClassifier {
+public final class EfficientNet extends ConfiguredClassifier<EfficientNet.Config, EfficientNet.Builder> {
 
     /**
      * The architecture, immutable.
@@ -132,16 +133,14 @@ public final class EfficientNet extends ImageClassifier {
         }
     }
 
-    private final Config config;
-
     private EfficientNet(Config config) {
-        super("classifier", config.inChannels(), config.numFeatures(), config.numClasses());
-        this.config = config;
-        List<Stage> stages = config.scaledStages();
+        super(config, Builder::new, "classifier",
+                config.inChannels(), config.numFeatures(), config.numClasses());
+        List<Stage> stages = config().scaledStages();
         Sequential features = new Sequential();
-        features.add(ConvNormActivation.builder(config.stemChannels(), 3)
+        features.add(ConvNormActivation.builder(config().stemChannels(), 3)
                 .stride(2).norm(norm()).activation(Activation.SILU).build());
-        int total = config.totalBlocks();
+        int total = config().totalBlocks();
         int blockId = 0;
         for (Stage stage : stages) {
             Sequential blocks = new Sequential();
@@ -149,13 +148,13 @@ public final class EfficientNet extends ImageClassifier {
                 int in = j == 0 ? stage.inChannels() : stage.outChannels();
                 int stride = j == 0 ? stage.stride() : 1;
                 // torchvision: stochastic_depth_prob * float(stage_block_id) / total_stage_blocks
-                float sd = (float) (config.stochasticDepth() * blockId / total);
+                float sd = (float) (config().stochasticDepth() * blockId / total);
                 blocks.add(block(stage, in, stride, sd));
                 blockId++;
             }
             features.add(blocks);
         }
-        features.add(ConvNormActivation.builder(config.numFeatures(), 1)
+        features.add(ConvNormActivation.builder(config().numFeatures(), 1)
                 .norm(norm()).activation(Activation.SILU).build());
         add("features", features);
         addHead();
@@ -163,8 +162,8 @@ public final class EfficientNet extends ImageClassifier {
 
     private Block block(Stage stage, int in, int stride, float sd) {
         int expanded = stage.expandedChannels(in);
-        float eps = config.normEps();
-        float momentum = config.normMomentum();
+        float eps = config().normEps();
+        float momentum = config().normMomentum();
         if (stage instanceof MBConvStage) {
             // squeeze to a quarter of the block's input channels, SiLU then a sigmoid gate
             InvertedResidual.Squeeze se =
@@ -179,12 +178,12 @@ public final class EfficientNet extends ImageClassifier {
     }
 
     private BatchNorm2d norm() {
-        return new BatchNorm2d(config.normEps(), config.normMomentum());
+        return new BatchNorm2d(config().normEps(), config().normMomentum());
     }
 
     @Override
     protected Block newHead(int numClasses) {
-        Sequential classifier = Heads.dropoutLinear((float) config.dropout(), featureDim(), numClasses);
+        Sequential classifier = Heads.dropoutLinear((float) config().dropout(), featureDim(), numClasses);
         // torchvision's EfficientNet: weight U(-1/sqrt(out_features), 1/sqrt(out_features)), bias 0
         Block linear = classifier.child("1");
         linear.setInitializer(Init.uniform((float) (1.0 / Math.sqrt(numClasses))), Parameter.Type.WEIGHT);
@@ -196,24 +195,6 @@ public final class EfficientNet extends ImageClassifier {
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray out = apply(child("features"), ps, x, training);
         return consume(out, Ops.globalAvgPool(out));
-    }
-
-    /**
-     * Returns the architecture.
-     *
-     * @return the configuration
-     */
-    public Config config() {
-        return config;
-    }
-
-    /**
-     * Returns a builder initialised with this model's configuration.
-     *
-     * @return a builder
-     */
-    public Builder toBuilder() {
-        return new Builder(config);
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ConfiguredClassifier;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ConvNormActivation;
@@ -48,7 +49,7 @@ import java.util.List;
  * MobileNetV1 small = MobileNetV1.builder().widthMultiplier(0.75).imageSize(160).build();
  * }</pre>
  */
-public final class MobileNetV1 extends ImageClassifier {
+public final class MobileNetV1 extends ConfiguredClassifier<MobileNetV1.Config, MobileNetV1.Builder> {
 
     /**
      * One depthwise-separable layer of table 1: a 3x3 depthwise convolution of stride {@code
@@ -137,16 +138,14 @@ public final class MobileNetV1 extends ImageClassifier {
         }
     }
 
-    private final Config config;
-
     private MobileNetV1(Config config) {
-        super("classifier", config.inChannels(), config.numFeatures(), config.numClasses());
-        this.config = config;
+        super(config, Builder::new, "classifier",
+                config.inChannels(), config.numFeatures(), config.numClasses());
         Sequential features = new Sequential();
-        int in = config.channels(STEM_CHANNELS);
+        int in = config().channels(STEM_CHANNELS);
         features.add(ConvNormActivation.builder(in, 3).stride(2).build());
         for (Row row : ROWS) {
-            int out = config.channels(row.out());
+            int out = config().channels(row.out());
             features.add(new Sequential()
                     .add(ConvNormActivation.builder(in, 3).stride(row.stride()).groups(in).build())
                     .add(ConvNormActivation.builder(out, 1).build()));
@@ -158,31 +157,13 @@ public final class MobileNetV1 extends ImageClassifier {
 
     @Override
     protected Block newHead(int numClasses) {
-        return MobileNets.dropoutLinear(config.dropout(), featureDim(), numClasses);
+        return MobileNets.dropoutLinear(config().dropout(), featureDim(), numClasses);
     }
 
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray out = apply(child("features"), ps, x, training);
         return consume(out, Ops.globalAvgPool(out));
-    }
-
-    /**
-     * Returns the architecture.
-     *
-     * @return the configuration
-     */
-    public Config config() {
-        return config;
-    }
-
-    /**
-     * Returns a builder initialised with this model's configuration.
-     *
-     * @return a builder
-     */
-    public Builder toBuilder() {
-        return new Builder(config);
     }
 
     /**

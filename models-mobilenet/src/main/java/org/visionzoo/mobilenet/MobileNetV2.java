@@ -6,6 +6,7 @@ import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ConfiguredClassifier;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
@@ -44,7 +45,7 @@ import java.util.Objects;
  * MobileNetV2 slim = MobileNetV2.builder().widthMultiplier(0.5).numClasses(10).build();
  * }</pre>
  */
-public final class MobileNetV2 extends ImageClassifier {
+public final class MobileNetV2 extends ConfiguredClassifier<MobileNetV2.Config, MobileNetV2.Builder> {
 
     /**
      * One row of the paper's table 2: {@code n} inverted residual blocks with expansion factor
@@ -146,50 +147,30 @@ public final class MobileNetV2 extends ImageClassifier {
         }
     }
 
-    private final Config config;
-
     private MobileNetV2(Config config) {
-        super("classifier", config.inChannels(), config.lastChannel(), config.numClasses());
-        this.config = config;
+        super(config, Builder::new, "classifier",
+                config.inChannels(), config.lastChannel(), config.numClasses());
         Sequential features = new Sequential();
-        features.add(ConvNormActivation.builder(config.stemChannels(), 3)
+        features.add(ConvNormActivation.builder(config().stemChannels(), 3)
                 .stride(2).activation(Activation.RELU6).build());
-        List<InvertedResidual.Config> blocks = config.blocks();
+        List<InvertedResidual.Config> blocks = config().blocks();
         for (InvertedResidual.Config block : blocks) {
             features.add(new InvertedResidual(block));
         }
-        features.add(ConvNormActivation.builder(config.lastChannel(), 1).activation(Activation.RELU6).build());
+        features.add(ConvNormActivation.builder(config().lastChannel(), 1).activation(Activation.RELU6).build());
         add("features", features);
         addHead();
     }
 
     @Override
     protected Block newHead(int numClasses) {
-        return MobileNets.dropoutLinear(config.dropout(), featureDim(), numClasses);
+        return MobileNets.dropoutLinear(config().dropout(), featureDim(), numClasses);
     }
 
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray out = apply(child("features"), ps, x, training);
         return consume(out, Ops.globalAvgPool(out));
-    }
-
-    /**
-     * Returns the architecture.
-     *
-     * @return the configuration
-     */
-    public Config config() {
-        return config;
-    }
-
-    /**
-     * Returns a builder initialised with this model's configuration.
-     *
-     * @return a builder
-     */
-    public Builder toBuilder() {
-        return new Builder(config);
     }
 
     /**

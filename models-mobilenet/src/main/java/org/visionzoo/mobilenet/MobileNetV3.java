@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ConfiguredClassifier;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
@@ -52,7 +53,7 @@ import java.util.Objects;
  * MobileNetV3 small = MobileNetV3.builder().small().widthMultiplier(0.75).dropout(0.2).numClasses(10).build();
  * }</pre>
  */
-public final class MobileNetV3 extends ImageClassifier {
+public final class MobileNetV3 extends ConfiguredClassifier<MobileNetV3.Config, MobileNetV3.Builder> {
 
     /** The two architectures of the paper. */
     public enum Arch {
@@ -237,18 +238,16 @@ public final class MobileNetV3 extends ImageClassifier {
         }
     }
 
-    private final Config config;
-
     private MobileNetV3(Config config) {
-        super("classifier", config.inChannels(), config.lastConvChannels(), config.numClasses());
-        this.config = config;
+        super(config, Builder::new, "classifier",
+                config.inChannels(), config.lastConvChannels(), config.numClasses());
         Sequential features = new Sequential();
-        features.add(ConvNormActivation.builder(config.stemChannels(), 3)
+        features.add(ConvNormActivation.builder(config().stemChannels(), 3)
                 .stride(2).norm(norm()).activation(Activation.HARD_SWISH).build());
-        for (InvertedResidual.Config block : config.blocks()) {
+        for (InvertedResidual.Config block : config().blocks()) {
             features.add(new InvertedResidual(block));
         }
-        features.add(ConvNormActivation.builder(config.lastConvChannels(), 1)
+        features.add(ConvNormActivation.builder(config().lastConvChannels(), 1)
                 .norm(norm()).activation(Activation.HARD_SWISH).build());
         add("features", features);
         addHead();
@@ -260,11 +259,11 @@ public final class MobileNetV3 extends ImageClassifier {
 
     @Override
     protected Block newHead(int numClasses) {
-        int hidden = config.lastChannel();
+        int hidden = config().lastChannel();
         return new Sequential()
                 .add(MobileNets.linear(featureDim(), hidden))
                 .add(new ActivationBlock(Activation.HARD_SWISH))
-                .add(Dropout.builder().optRate((float) config.dropout()).build())
+                .add(Dropout.builder().optRate((float) config().dropout()).build())
                 .add(MobileNets.linear(hidden, numClasses));
     }
 
@@ -272,24 +271,6 @@ public final class MobileNetV3 extends ImageClassifier {
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray out = apply(child("features"), ps, x, training);
         return consume(out, Ops.globalAvgPool(out));
-    }
-
-    /**
-     * Returns the architecture.
-     *
-     * @return the configuration
-     */
-    public Config config() {
-        return config;
-    }
-
-    /**
-     * Returns a builder initialised with this model's configuration.
-     *
-     * @return a builder
-     */
-    public Builder toBuilder() {
-        return new Builder(config);
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ConfiguredClassifier;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
@@ -39,7 +40,7 @@ import java.util.List;
  * ResNet cifar18 = ResNet.builder().layers(2, 2, 2, 2).smallInputStem().numClasses(10).build();
  * }</pre>
  */
-public final class ResNet extends ImageClassifier {
+public final class ResNet extends ConfiguredClassifier<ResNet.Config, ResNet.Builder> {
 
     /** The residual block type. */
     public enum BlockType {
@@ -98,12 +99,10 @@ public final class ResNet extends ImageClassifier {
         }
     }
 
-    private final Config config;
-
     private ResNet(Config config) {
-        super("fc", config.inChannels(), 512 * config.block().expansion(), config.numClasses());
-        this.config = config;
-        if (config.smallInputStem()) {
+        super(config, Builder::new, "fc",
+                config.inChannels(), 512 * config.block().expansion(), config.numClasses());
+        if (config().smallInputStem()) {
             add("conv1", Layers.conv(64, 3, 1, 1));
             add("bn1", new BatchNorm2d());
         } else {
@@ -111,8 +110,8 @@ public final class ResNet extends ImageClassifier {
             add("bn1", new BatchNorm2d());
             add("maxpool", new MaxPool2d(3, 2, 1));
         }
-        List<Integer> layers = config.layers();
-        List<Boolean> dilate = config.replaceStrideWithDilation();
+        List<Integer> layers = config().layers();
+        List<Boolean> dilate = config().replaceStrideWithDilation();
         int inplanes = 64;
         int dilation = 1;
         for (int stage = 0; stage < 4; stage++) {
@@ -124,7 +123,7 @@ public final class ResNet extends ImageClassifier {
                 stride = 1;
             }
             Sequential layer = new Sequential();
-            int outplanes = planes * config.block().expansion();
+            int outplanes = planes * config().block().expansion();
             Block downsample = null;
             if (stride != 1 || inplanes != outplanes) {
                 downsample =
@@ -143,17 +142,17 @@ public final class ResNet extends ImageClassifier {
     }
 
     private Block newBlock(int planes, int stride, Block downsample, int dilation) {
-        if (config.block() == BlockType.BASIC) {
-            return new BasicBlock(planes, stride, downsample, config.zeroInitResidual());
+        if (config().block() == BlockType.BASIC) {
+            return new BasicBlock(planes, stride, downsample, config().zeroInitResidual());
         }
         return new Bottleneck(
                 planes,
                 stride,
                 downsample,
-                config.groups(),
-                config.widthPerGroup(),
+                config().groups(),
+                config().widthPerGroup(),
                 dilation,
-                config.zeroInitResidual());
+                config().zeroInitResidual());
     }
 
     @Override
@@ -169,7 +168,7 @@ public final class ResNet extends ImageClassifier {
 
     @Override
     protected double featureDropout() {
-        return config.dropout();
+        return config().dropout();
     }
 
     @Override
@@ -177,31 +176,13 @@ public final class ResNet extends ImageClassifier {
         NDArray out = apply(child("conv1"), ps, x, training);
         out = consume(out, apply(child("bn1"), ps, out, training));
         out = consume(out, Activation.RELU.apply(out));
-        if (!config.smallInputStem()) {
+        if (!config().smallInputStem()) {
             out = consume(out, apply(child("maxpool"), ps, out, training));
         }
         for (int stage = 1; stage <= 4; stage++) {
             out = consume(out, apply(child("layer" + stage), ps, out, training));
         }
         return consume(out, Ops.globalAvgPool(out));
-    }
-
-    /**
-     * Returns the architecture.
-     *
-     * @return the configuration
-     */
-    public Config config() {
-        return config;
-    }
-
-    /**
-     * Returns a builder initialised with this model's configuration.
-     *
-     * @return a builder
-     */
-    public Builder toBuilder() {
-        return new Builder(config);
     }
 
     /**

@@ -1,0 +1,63 @@
+package org.visionzoo.core.model;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A classifier built from an immutable configuration record by a {@link ClassifierBuilder}: it
+ * keeps the configuration and makes a builder back from it, the two accessors every family
+ * offers.
+ *
+ * <pre>{@code
+ * ResNet r18 = ResNetVariant.RESNET18.builder().build();
+ * ResNet wider = r18.toBuilder().widthPerGroup(128).build();   // same settings, one changed
+ * }</pre>
+ *
+ * @param <C> the configuration record
+ * @param <B> the family's builder
+ */
+public abstract class ConfiguredClassifier<C, B extends ClassifierBuilder<B>> extends ImageClassifier {
+
+    private final C config;
+    private final Function<? super C, B> toBuilder;
+
+    /**
+     * Creates the classifier; subclasses add their children (the head last).
+     *
+     * @param config the configuration
+     * @param toBuilder makes a builder holding a configuration
+     * @param headName the torchvision module name of the head ({@code fc}, {@code classifier})
+     * @param inChannels input channels
+     * @param featureDim width of the pooled features
+     * @param numClasses number of classes
+     */
+    protected ConfiguredClassifier(
+            C config,
+            Function<? super C, B> toBuilder,
+            String headName,
+            int inChannels,
+            int featureDim,
+            int numClasses) {
+        super(headName, inChannels, featureDim, numClasses);
+        this.config = Objects.requireNonNull(config, "config");
+        this.toBuilder = Objects.requireNonNull(toBuilder, "toBuilder");
+    }
+
+    /**
+     * Returns the architecture.
+     *
+     * @return the configuration
+     */
+    public C config() {
+        return config;
+    }
+
+    /**
+     * Returns a builder initialised with this model's configuration.
+     *
+     * @return a builder
+     */
+    public B toBuilder() {
+        return toBuilder.apply(config);
+    }
+}
