@@ -81,21 +81,29 @@ class OnnxPredictorTest {
                 } finally {
                     pool.shutdown();
                 }
-                for (int i = 0; i < 300; i++) {
-                    ort.logits(x, 1, 16, 16); // warm-up: allocator arenas reach their size
-                }
-                System.gc();
-                long rss = ProcessMemory.rssKb();
-                Runtime rt = Runtime.getRuntime();
-                long heap = rt.totalMemory() - rt.freeMemory();
                 for (int i = 0; i < 2_000; i++) {
-                    ort.logits(x, 1, 16, 16);
+                    ort.logits(x, 1, 16, 16); // warm-up: allocator arenas and JIT code reach their size
                 }
+                // RSS after every 2,000 of 10,000 calls: single readings move by several MB either
+                // way (heap resizing, arenas), so the check is on the trend, not on one reading.
+                Runtime rt = Runtime.getRuntime();
                 System.gc();
-                long rssGrowth = ProcessMemory.rssKb() - rss;
+                long heap = rt.totalMemory() - rt.freeMemory();
+                long[] rss = new long[6];
+                rss[0] = ProcessMemory.rssKb();
+                for (int c = 1; c < rss.length; c++) {
+                    for (int i = 0; i < 2_000; i++) {
+                        ort.logits(x, 1, 16, 16);
+                    }
+                    System.gc();
+                    rss[c] = ProcessMemory.rssKb();
+                }
+                long rssGrowth = rss[rss.length - 1] - java.util.Arrays.stream(rss).min().orElseThrow();
                 long heapGrowth = rt.totalMemory() - rt.freeMemory() - heap;
-                assertThat(rssGrowth).as("RSS growth over 2,000 calls, kB").isLessThan(20_000);
-                assertThat(heapGrowth).as("heap growth over 2,000 calls, bytes").isLessThan(20L << 20);
+                // 16 MB over 10,000 calls: a leak of 1.6 kB a call (one native tensor) shows
+                assertThat(rssGrowth).as("RSS growth over 10,000 calls, kB (readings %s)",
+                        java.util.Arrays.toString(rss)).isLessThan(16_000);
+                assertThat(heapGrowth).as("heap growth over 10,000 calls, bytes").isLessThan(20L << 20);
             }
         }
     }
