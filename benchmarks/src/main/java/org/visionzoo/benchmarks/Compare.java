@@ -44,7 +44,7 @@ public final class Compare {
     /** The section name in the Markdown file. */
     public static final String SECTION = "compare";
 
-    /** The workloads of the issue: ResNet-50 evaluation and ResNet-18 training, batch 32 at 224. */
+    /** The default workloads, VisionZoo's speed targets: ResNet-50 evaluation and ResNet-18 training, batch 32 at 224. */
     public static final List<String> DEFAULT_WORKLOADS = List.of("resnet50:eval:32:224", "resnet18:train:32:224");
 
     /** glibc malloc settings, as {@code ./zoo} exports them. */
