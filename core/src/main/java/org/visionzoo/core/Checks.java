@@ -131,4 +131,20 @@ public final class Checks {
         }
         return value;
     }
+
+    /**
+     * Checks that a value is finite and {@code >= 0} (weight decay, a clipping norm).
+     *
+     * @param field the field's name
+     * @param value the value
+     * @return {@code value}
+     * @throws IllegalArgumentException as "{@code weightDecay must be finite and >= 0, got -1.0}",
+     *     also for NaN
+     */
+    public static float nonNegative(String field, float value) {
+        if (!(value >= 0f) || Float.isInfinite(value)) {
+            throw new IllegalArgumentException(field + " must be finite and >= 0, got " + value);
+        }
+        return value;
+    }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 
+import org.visionzoo.core.Checks;
 import org.visionzoo.training.data.DataLoader;
 import org.visionzoo.training.loss.CrossEntropy;
 import org.visionzoo.training.optim.Optimizer;
@@ -139,9 +140,7 @@ public record TrainerConfig(
          * @return this builder
          */
         public Builder weightDecay(float wd) {
-            if (!(wd >= 0f) || Float.isInfinite(wd)) {
-                throw new IllegalArgumentException("weightDecay must be finite and >= 0, got " + wd);
-            }
+            Checks.nonNegative("weightDecay", wd);
             this.weightDecay = wd;
             return this;
         }
@@ -189,9 +188,7 @@ public record TrainerConfig(
          * @return this builder
          */
         public Builder gradClipNorm(float maxNorm) {
-            if (!(maxNorm >= 0f) || Float.isInfinite(maxNorm)) {
-                throw new IllegalArgumentException("gradClipNorm must be finite and >= 0, got " + maxNorm);
-            }
+            Checks.nonNegative("gradClipNorm", maxNorm);
             this.clipNorm = maxNorm;
             return this;
         }

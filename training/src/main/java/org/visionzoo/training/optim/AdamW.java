@@ -2,6 +2,8 @@ package org.visionzoo.training.optim;
 
 import ai.djl.ndarray.NDArray;
 
+import org.visionzoo.core.Checks;
+
 import java.util.List;
 import java.util.Map;
 
@@ -240,9 +242,7 @@ public final class AdamW extends BaseOptimizer {
          * @throws IllegalArgumentException if negative or not finite
          */
         public Builder weightDecay(float wd) {
-            if (!(wd >= 0f) || Float.isInfinite(wd)) {
-                throw new IllegalArgumentException("weightDecay must be finite and >= 0, got " + wd);
-            }
+            Checks.nonNegative("weightDecay", wd);
             this.weightDecay = wd;
             return this;
         }
