@@ -1,21 +1,14 @@
 package org.visionzoo.examples.zoo;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
-import org.visionzoo.core.model.GradMode;
 import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.Inference;
 import org.visionzoo.onnx.OnnxExport;
 import org.visionzoo.onnx.OnnxPredictor;
-import org.visionzoo.training.data.Batch;
 import org.visionzoo.training.data.DataLoader;
 import org.visionzoo.training.loop.EvalResult;
 import org.visionzoo.training.loop.Evaluator;
-import org.visionzoo.training.loss.CrossEntropy;
-import org.visionzoo.training.metrics.ConfusionMatrix;
-import org.visionzoo.training.metrics.TopK;
 
 import picocli.CommandLine.Option;
 
@@ -122,33 +115,9 @@ final class EngineOption {
             net.optimizeForInference();
             return Evaluator.evaluate(net, loader);
         }
-        int k = loader.dataset().numClasses();
-        TopK topk = TopK.of(1, Math.min(5, k));
-        ConfusionMatrix confusion = new ConfusionMatrix(k);
-        CrossEntropy ce = CrossEntropy.builder().reduction(CrossEntropy.Reduction.SUM).build();
-        NDManager owner = net.getParameters().valueAt(0).getArray().getManager();
-        double lossSum = 0;
-        long images = 0;
-        long t0;
-        GradMode mode = GradMode.disabled();
-        try (Runner runner = runner(net, modelName, imageSize, 0); DataLoader.Epoch epoch = loader.epoch(0)) {
-            t0 = System.nanoTime();
-            for (Batch b : epoch) {
-                try (NDManager scope = owner.newSubManager()) {
-                    NDArray x = scope.create(b.images(), new Shape(b.imageShape()));
-                    NDArray labels = scope.create(b.labels());
-                    NDArray logits = runner.logits(x);
-                    lossSum += ce.compute(logits, labels).getFloat();
-                    topk.update(logits, labels);
-                    confusion.update(logits, labels);
-                    images += b.size();
-                }
-            }
-        } finally {
-            mode.close();
+        try (Runner runner = runner(net, modelName, imageSize, 0)) {
+            return Evaluator.evaluate(net.getParameters().valueAt(0).getArray().getManager(), runner::logits,
+                    loader);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new EvalResult(lossSum / images, topk.accuracy(1), topk.accuracy(topk.ks()[1]), images, seconds,
-                confusion);
     }
 }

@@ -17,6 +17,7 @@ import org.visionzoo.training.metrics.TopK;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Evaluation and prediction of any classifier block over a {@link DataLoader}, in evaluation mode
@@ -37,11 +38,26 @@ public final class Evaluator {
      * @return the figures
      */
     public static EvalResult evaluate(Block model, DataLoader data) {
+        return evaluate(model.getParameters().valueAt(0).getArray().getManager(),
+                x -> model.forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
+                        .singletonOrThrow(),
+                data);
+    }
+
+    /**
+     * Evaluates any source of logits (another engine, e.g. an ONNX Runtime session) with the same
+     * metrics over the same batches as {@link #evaluate(Block, DataLoader)}.
+     *
+     * @param owner the manager under which each batch's arrays are made and released
+     * @param logits the logits {@code (N, K)} of a batch {@code (N, C, H, W)}, on the batch's manager
+     * @param data the data, unshuffled and without random augmentation
+     * @return the figures
+     */
+    public static EvalResult evaluate(NDManager owner, Function<NDArray, NDArray> logits, DataLoader data) {
         int k = data.dataset().numClasses();
         TopK topk = TopK.of(1, Math.min(5, k));
         ConfusionMatrix confusion = new ConfusionMatrix(k);
         CrossEntropy ce = CrossEntropy.builder().reduction(CrossEntropy.Reduction.SUM).build();
-        NDManager owner = model.getParameters().valueAt(0).getArray().getManager();
         double lossSum = 0;
         long images = 0;
         long t0 = System.nanoTime();
@@ -51,11 +67,10 @@ public final class Evaluator {
                 try (NDManager scope = owner.newSubManager()) {
                     NDArray x = scope.create(b.images(), new Shape(b.imageShape()));
                     NDArray labels = scope.create(b.labels());
-                    NDArray logits = model.forward(new ParameterStore(scope, false), new NDList(x), false)
-                            .singletonOrThrow();
-                    lossSum += ce.compute(logits, labels).getFloat();
-                    topk.update(logits, labels);
-                    confusion.update(logits, labels);
+                    NDArray out = logits.apply(x);
+                    lossSum += ce.compute(out, labels).getFloat();
+                    topk.update(out, labels);
+                    confusion.update(out, labels);
                     images += b.size();
                 }
             }
