@@ -15,6 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import org.visionzoo.training.data.LabelsFile;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -138,7 +140,7 @@ public final class SparkClassify {
                 .setBatchSize(o.batchSize)
                 .setNumThreads(o.threads);
         String model = o.model;
-        List<String> labels = o.labels != null ? readLabels(o.labels) : null;
+        List<String> labels = o.labels != null ? LabelsFile.read(o.labels) : null;
         Path info = ModelCache.scheme(o.weights) == null
                 ? Path.of(o.weights).toAbsolutePath().resolveSibling("model.json") : null;
         if (info != null && Files.isRegularFile(info)) {
@@ -188,19 +190,6 @@ public final class SparkClassify {
             d[i] = a.get(i).getAsDouble();
         }
         return d;
-    }
-
-    private static List<String> readLabels(Path file) throws IOException {
-        List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                names.add(line.strip());
-            }
-        }
-        if (names.isEmpty()) {
-            throw new IOException(file + ": no labels (expected one class name per line)");
-        }
-        return names;
     }
 
     static Options parse(String[] args) {

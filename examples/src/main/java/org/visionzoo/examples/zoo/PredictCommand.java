@@ -12,6 +12,7 @@ import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.pretrained.PretrainedWeights;
 import org.visionzoo.training.data.ImageDecoder;
+import org.visionzoo.training.data.LabelsFile;
 import org.visionzoo.training.transform.EvalPreprocessing;
 import org.visionzoo.training.transform.EvalPreset;
 import org.visionzoo.training.transform.Image;
@@ -27,8 +28,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,15 +199,6 @@ final class PredictCommand implements Callable<Integer> {
 
     private static List<String> readLabels(Path file) throws IOException {
         Cli.requireReadableFile(file, "labels file");
-        List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                names.add(line.strip());
-            }
-        }
-        if (names.isEmpty()) {
-            throw new IOException(file + ": no labels (expected one class name per line)");
-        }
-        return names;
+        return LabelsFile.read(file);
     }
 }
