@@ -3,24 +3,18 @@ package org.visionzoo.core.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.visionzoo.core.testing.LoopbackFileServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Downloads from a loopback HTTP server; nothing leaves the machine. */
@@ -30,70 +24,24 @@ class DownloadTest {
 
     @TempDir Path dir;
 
-    private HttpServer server;
-    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
-    private final List<String> requests = new CopyOnWriteArrayList<>();
-    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    private LoopbackFileServer server;
+    private Map<String, byte[]> files;
+    private List<String> requests;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
+        server = new LoopbackFileServer();
+        files = server.files();
+        requests = server.requests();
     }
 
     @AfterEach
     void stopServer() {
-        release.countDown();
-        server.stop(0);
-    }
-
-    /**
-     * Serves {@link #files}; {@code /redirect/X} redirects to {@code /X}, {@code /truncated/X}
-     * announces X's length but sends half of it, {@code /chunked/X} sends no length.
-     */
-    private void handle(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
-        requests.add(path);
-        try {
-            if (path.startsWith("/loop/")) {
-                ex.getResponseHeaders().add("Location", path);
-                ex.sendResponseHeaders(302, -1);
-                return;
-            }
-            if (path.startsWith("/redirect/")) {
-                ex.getResponseHeaders().add("Location", path.substring("/redirect".length()));
-                ex.sendResponseHeaders(302, -1);
-                return;
-            }
-            boolean truncated = path.startsWith("/truncated/");
-            boolean chunked = path.startsWith("/chunked/");
-            boolean stalled = path.startsWith("/stall/");
-            String name = truncated || chunked || stalled ? path.substring(path.indexOf('/', 1)) : path;
-            byte[] body = files.get(name);
-            if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-                return;
-            }
-            ex.sendResponseHeaders(200, chunked ? 0 : body.length);
-            OutputStream out = ex.getResponseBody();
-            out.write(body, 0, truncated || stalled ? body.length / 2 : body.length);
-            out.flush();
-            if (stalled) {
-                try {
-                    release.await(); // a server that stops sending, keeping the connection open
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        } finally {
-            // closing a fixed-length response early closes the connection: the client sees EOF
-            ex.close();
-        }
+        server.close();
     }
 
     private URI url(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return server.url(path);
     }
 
     private static byte[] pattern(int n, int start) {
@@ -264,7 +212,7 @@ class DownloadTest {
     void refusedConnectionFailsNamingTheUrl() throws IOException {
         byte[] data = serve("/f.bin", 10);
         URI url = url("/f.bin");
-        server.stop(0);
+        server.close();
         Path target = dir.resolve("f.bin");
 
         assertThatThrownBy(() -> Download.fetch(url, target, Download.sha256(data), QUIET))

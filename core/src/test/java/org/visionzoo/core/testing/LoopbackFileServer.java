@@ -1,0 +1,115 @@
+package org.visionzoo.core.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * An HTTP server on the loopback address, for download tests: nothing leaves the machine. It serves
+ * {@link #files()} by path; {@code /redirect/X} redirects to {@code /X}, {@code /loop/X} redirects
+ * to itself, {@code /truncated/X} announces X's length but sends half of it, {@code /chunked/X}
+ * sends no length, {@code /stall/X} sends half and then nothing until the server is closed.
+ */
+public final class LoopbackFileServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    /**
+     * Starts a server on a free port of the loopback address.
+     *
+     * @throws IOException if it cannot bind
+     */
+    public LoopbackFileServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /**
+     * The served files by path ({@code /dir/name}), to fill.
+     *
+     * @return the live map
+     */
+    public Map<String, byte[]> files() {
+        return files;
+    }
+
+    /**
+     * The paths requested so far, in order.
+     *
+     * @return the live list
+     */
+    public List<String> requests() {
+        return requests;
+    }
+
+    /**
+     * The URL of a path on this server.
+     *
+     * @param path a path starting with {@code /}
+     * @return {@code http://127.0.0.1:PORT/path}
+     */
+    public URI url(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        requests.add(path);
+        try {
+            if (path.startsWith("/loop/")) {
+                ex.getResponseHeaders().add("Location", path);
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
+            if (path.startsWith("/redirect/")) {
+                ex.getResponseHeaders().add("Location", path.substring("/redirect".length()));
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
+            boolean truncated = path.startsWith("/truncated/");
+            boolean chunked = path.startsWith("/chunked/");
+            boolean stalled = path.startsWith("/stall/");
+            String name = truncated || chunked || stalled ? path.substring(path.indexOf('/', 1)) : path;
+            byte[] body = files.get(name);
+            if (body == null) {
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            ex.sendResponseHeaders(200, chunked ? 0 : body.length);
+            OutputStream out = ex.getResponseBody();
+            out.write(body, 0, truncated || stalled ? body.length / 2 : body.length);
+            out.flush();
+            if (stalled) {
+                try {
+                    release.await(); // a server that stops sending, keeping the connection open
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        } finally {
+            // closing a fixed-length response early closes the connection: the client sees EOF
+            ex.close();
+        }
+    }
+
+    /** Releases stalled responses and stops the server. */
+    @Override
+    public void close() {
+        release.countDown();
+        server.stop(0);
+    }
+}
