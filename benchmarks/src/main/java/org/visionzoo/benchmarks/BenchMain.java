@@ -2,6 +2,7 @@ package org.visionzoo.benchmarks;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Command line of {@link Bench}: one configuration, measured in this process.
@@ -54,24 +55,41 @@ public final class BenchMain {
      * @return the exit status
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run("BenchMain", USAGE, args, out, err, Bench::run);
+    }
+
+    /**
+     * Parses the common options, runs one measurement and prints it: the command-line shape every
+     * side of a comparison shares.
+     *
+     * @param name the program's name, for messages
+     * @param usage the usage text
+     * @param args the arguments
+     * @param out where the result goes
+     * @param err where errors go
+     * @param bench the measurement
+     * @return the exit status: 0, 1 when the measurement failed, 2 for bad arguments
+     */
+    static int run(String name, String usage, String[] args, PrintStream out, PrintStream err,
+            Function<BenchOptions, BenchResult> bench) {
         Args a;
         try {
             a = parse(args);
         } catch (IllegalArgumentException e) {
-            err.println("BenchMain: " + e.getMessage());
-            err.println(USAGE);
+            err.println(name + ": " + e.getMessage());
+            err.println(usage);
             return 2;
         }
         if (a == null) {
-            out.println(USAGE);
+            out.println(usage);
             return 0;
         }
         try {
-            BenchResult r = Bench.run(a.options());
+            BenchResult r = bench.apply(a.options());
             out.println(a.json() ? r.toJson() : r.toText());
             return 0;
         } catch (RuntimeException e) {
-            err.println("BenchMain: " + e.getMessage());
+            err.println(name + ": " + e.getMessage());
             return 1;
         }
     }

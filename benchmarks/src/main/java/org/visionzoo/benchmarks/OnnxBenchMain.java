@@ -55,25 +55,8 @@ public final class OnnxBenchMain {
                 rest.add(args[i]);
             }
         }
-        BenchMain.Args a;
-        try {
-            a = BenchMain.parse(rest.toArray(String[]::new));
-        } catch (IllegalArgumentException e) {
-            err.println("OnnxBenchMain: " + e.getMessage());
-            err.println(USAGE);
-            return 2;
-        }
-        if (a == null) {
-            out.println(USAGE);
-            return 0;
-        }
-        try {
-            BenchResult r = OnnxBench.run(a.options(), onnx);
-            out.println(a.json() ? r.toJson() : r.toText());
-            return 0;
-        } catch (RuntimeException e) {
-            err.println("OnnxBenchMain: " + e.getMessage());
-            return 1;
-        }
+        Path file = onnx;
+        return BenchMain.run("OnnxBenchMain", USAGE, rest.toArray(String[]::new), out, err,
+                options -> OnnxBench.run(options, file));
     }
 }
