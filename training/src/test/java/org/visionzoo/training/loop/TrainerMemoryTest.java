@@ -25,9 +25,10 @@ import java.util.List;
  * training-mode batch-norm forward through libtorch grows it by a few hundred MB over the first
  * thousands of steps and then not at all (flat from step ~6,000 to 30,000 in a bare loop; not the
  * Java heap, oneDNN's primitive cache or glibc's arenas). When that growth ends varies from run to
- * run (one run grew by 200 MB between steps 1,900 and 2,900, others were flat from step 1,300; 8,960
- * steps: flat from ~4,500). So the run is 8,960 steps (about 15 s) and the check compares step 6,400
- * with the end, after that plateau.
+ * run, in one or two jumps each followed by a plateau (one run grew by 200 MB between steps 1,900
+ * and 2,900; another was flat from step 1,300 to 7,000, then jumped by 54 MB and was flat again). A
+ * leak instead grows it at every step. So the run is 8,960 steps (about 15 s) and the check counts,
+ * over its second half, the intervals in which the resident set grew.
  */
 class TrainerMemoryTest {
 
@@ -65,8 +66,17 @@ class TrainerMemoryTest {
         }
         System.out.println("trainer memory: RSS kB every " + READ_EVERY * 32 + " steps " + rss + ", model manager arrays " + arrays);
         assertThat(arrays).as("arrays held by the model's manager").containsOnly(arrays.get(0));
-        // readings 9..13: steps 6,400..8,960, past the plateau; a leak of 10 kB a step shows
-        long growthMb = (rss.get(rss.size() - 1) - rss.get(9)) / 1024;
-        assertThat(growthMb).as("RSS growth over steps 6400..8960, MB (%s)", rss).isLessThan(24);
+        // A leak grows the resident set in every interval: 10 kB a step is 6.4 MB per 640 steps.
+        // libtorch's batch-norm growth (above) comes instead as one or two jumps of 20 to 200 MB
+        // at a step that varies from run to run, each followed by a plateau. So over the second
+        // half (readings 7..13, six intervals) at most half the intervals may grow by over 2 MB.
+        int growing = 0;
+        for (int i = 8; i < rss.size(); i++) {
+            if (rss.get(i) - rss.get(i - 1) > 2048) {
+                growing++;
+            }
+        }
+        assertThat(growing).as("intervals of 640 steps in steps 5120..8960 where RSS grew by over 2 MB"
+                + " (readings, kB: %s)", rss).isLessThanOrEqualTo(3);
     }
 }
