@@ -61,12 +61,7 @@ public final class LoadOptions {
      * @throws IllegalArgumentException if the prefix is empty
      */
     public LoadOptions excluding(String prefix) {
-        if (prefix == null || prefix.isEmpty()) {
-            throw new IllegalArgumentException("excluded prefix must be non-empty, got '" + prefix + "'");
-        }
-        List<String> prefixes = new ArrayList<>(excludedPrefixes);
-        prefixes.add(prefix);
-        return new LoadOptions(strict, prefixes, replaceablePrefixes);
+        return new LoadOptions(strict, plus(excludedPrefixes, "excluded", prefix), replaceablePrefixes);
     }
 
     /**
@@ -81,12 +76,16 @@ public final class LoadOptions {
      * @throws IllegalArgumentException if the prefix is empty
      */
     public LoadOptions replacingMismatched(String prefix) {
+        return new LoadOptions(strict, excludedPrefixes, plus(replaceablePrefixes, "replaceable", prefix));
+    }
+
+    private static List<String> plus(List<String> prefixes, String kind, String prefix) {
         if (prefix == null || prefix.isEmpty()) {
-            throw new IllegalArgumentException("replaceable prefix must be non-empty, got '" + prefix + "'");
+            throw new IllegalArgumentException(kind + " prefix must be non-empty, got '" + prefix + "'");
         }
-        List<String> prefixes = new ArrayList<>(replaceablePrefixes);
-        prefixes.add(prefix);
-        return new LoadOptions(strict, excludedPrefixes, prefixes);
+        List<String> more = new ArrayList<>(prefixes);
+        more.add(prefix);
+        return more;
     }
 
     /** The prefixes of {@link #replacingMismatched}. */

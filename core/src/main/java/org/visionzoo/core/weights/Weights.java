@@ -89,14 +89,7 @@ public final class Weights {
      * @throws IllegalStateException if the model is not initialised
      */
     public static LoadReport load(Block model, Path file, LoadOptions options) throws IOException {
-        BatchNormFolding.requireUnfolded(model, "load weights into it");
-        Map<String, Parameter> params = StateDict.parameters(model);
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            if (!e.getValue().isInitialized()) {
-                throw new IllegalStateException(
-                        "initialise the model before loading weights (parameter " + e.getKey() + " has no value)");
-            }
-        }
+        Map<String, Parameter> params = loadableParameters(model);
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "weights file not found");
         }
@@ -350,6 +343,12 @@ public final class Weights {
     public static LoadReport load(
             Block model, Path file, Map<String, TensorData> tensors, LoadOptions options)
             throws WeightsMismatchException {
+        Map<String, Parameter> params = loadableParameters(model);
+        return load(model, file, options, params, new LinkedHashMap<>(tensors), "");
+    }
+
+    /** The model's parameters by torchvision key, once it is known to be unfolded and initialised. */
+    private static Map<String, Parameter> loadableParameters(Block model) {
         BatchNormFolding.requireUnfolded(model, "load weights into it");
         Map<String, Parameter> params = StateDict.parameters(model);
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -358,6 +357,6 @@ public final class Weights {
                         "initialise the model before loading weights (parameter " + e.getKey() + " has no value)");
             }
         }
-        return load(model, file, options, params, new LinkedHashMap<>(tensors), "");
+        return params;
     }
 }
