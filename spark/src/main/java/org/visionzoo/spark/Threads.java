@@ -2,25 +2,17 @@ package org.visionzoo.spark;
 
 import ai.djl.engine.Engine;
 
+import org.visionzoo.core.model.TorchJni;
+
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /** Sets libtorch's intra-op threads for the calling thread (a Spark task's thread). */
 final class Threads {
 
-    private static final MethodHandle SET;
-
-    static {
-        MethodHandle set = null;
-        try {
-            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
-            set = MethodHandles.publicLookup().findStatic(jni, "setNumThreads", MethodType.methodType(void.class, int.class));
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // Not the PyTorch engine: the engine's own setting applies.
-        }
-        SET = set;
-    }
+    /** libtorch's {@code set_num_threads}; {@code null} on another engine, whose own setting applies. */
+    private static final MethodHandle SET =
+            TorchJni.find("setNumThreads", MethodType.methodType(void.class, int.class));
 
     private Threads() {}
 

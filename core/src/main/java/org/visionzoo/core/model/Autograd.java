@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
@@ -16,23 +15,8 @@ import java.lang.invoke.MethodType;
  */
 final class Autograd {
 
-    private static final MethodHandle BACKWARD;
-
-    static {
-        MethodHandle backward = null;
-        try {
-            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
-            Class<?> array = Class.forName("ai.djl.pytorch.engine.PtNDArray");
-            backward = MethodHandles.publicLookup()
-                    .findStatic(jni, "backward",
-                            MethodType.methodType(void.class, array, array, boolean.class, boolean.class))
-                    .asType(MethodType.methodType(
-                            void.class, NDArray.class, NDArray.class, boolean.class, boolean.class));
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // Not the PyTorch engine.
-        }
-        BACKWARD = backward;
-    }
+    private static final MethodHandle BACKWARD = TorchJni.find("backward",
+            MethodType.methodType(void.class, NDArray.class, NDArray.class, boolean.class, boolean.class));
 
     private Autograd() {}
 

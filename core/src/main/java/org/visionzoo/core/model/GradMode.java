@@ -3,7 +3,6 @@ package org.visionzoo.core.model;
 import ai.djl.engine.Engine;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
@@ -17,23 +16,10 @@ import java.lang.invoke.MethodType;
  */
 public final class GradMode implements AutoCloseable {
 
-    private static final MethodHandle IS_GRAD_MODE;
-    private static final MethodHandle SET_GRAD_MODE;
-
-    static {
-        MethodHandle is = null;
-        MethodHandle set = null;
-        try {
-            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            is = lookup.findStatic(jni, "isGradMode", MethodType.methodType(boolean.class));
-            set = lookup.findStatic(jni, "setGradMode", MethodType.methodType(void.class, boolean.class));
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // Not the PyTorch engine: nothing to switch.
-        }
-        IS_GRAD_MODE = is;
-        SET_GRAD_MODE = set;
-    }
+    private static final MethodHandle IS_GRAD_MODE =
+            TorchJni.find("isGradMode", MethodType.methodType(boolean.class));
+    private static final MethodHandle SET_GRAD_MODE =
+            TorchJni.find("setGradMode", MethodType.methodType(void.class, boolean.class));
 
     private final boolean previous;
 
