@@ -138,20 +138,9 @@ public final class DataLoader implements AutoCloseable {
      */
     public int[] order(int epoch) {
         int n = dataset.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        if (shuffle) {
-            SplittableRandom rng = new SplittableRandom(mix(seed, epoch, -1L));
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-        }
-        return order;
+        return shuffle
+                ? Permutation.shuffled(n, new SplittableRandom(mix(seed, epoch, -1L)))
+                : Permutation.identity(n);
     }
 
     /**

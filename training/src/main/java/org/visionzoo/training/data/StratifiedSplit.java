@@ -91,18 +91,7 @@ public final class StratifiedSplit {
 
     /** A permutation of {@code 0..n-1}, by Fisher-Yates with {@link Random} (fully specified). */
     private static int[] shuffled(int n, long seed, String className) {
-        Random random = new Random(seed ^ (0x9E3779B97F4A7C15L * (className.hashCode() + 1L)));
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return Permutation.shuffled(n, new Random(seed ^ (0x9E3779B97F4A7C15L * (className.hashCode() + 1L))));
     }
 
     /**
