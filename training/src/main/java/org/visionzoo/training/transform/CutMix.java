@@ -1,7 +1,5 @@
 package org.visionzoo.training.transform;
 
-import org.visionzoo.core.Checks;
-
 import java.util.random.RandomGenerator;
 
 /**
@@ -12,10 +10,7 @@ import java.util.random.RandomGenerator;
  * one); lambda is then corrected to the kept area fraction {@code 1 - boxArea / (H * W)} and the
  * targets are {@code lambda * onehot(y[i]) + (1 - lambda) * onehot(y[i - 1])}.
  */
-public final class CutMix implements BatchTransform {
-
-    private final double alpha;
-    private final int numClasses;
+public final class CutMix extends Mixing {
 
     /**
      * Creates the transform.
@@ -25,8 +20,7 @@ public final class CutMix implements BatchTransform {
      * @throws IllegalArgumentException if an argument is out of range
      */
     public CutMix(double alpha, int numClasses) {
-        this.alpha = Checks.positive("alpha", alpha);
-        this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
+        super(alpha, numClasses);
     }
 
     /**
@@ -54,8 +48,8 @@ public final class CutMix implements BatchTransform {
     @Override
     public MixedBatch apply(float[] images, int[] labels, int channels, int height, int width,
             RandomGenerator rng) {
-        int n = Mixing.batchSize(images, labels, channels, height, width, numClasses);
-        double sampled = RandomDistributions.beta(alpha, alpha, rng);
+        int n = batchSize(images, labels, channels, height, width);
+        double sampled = sampleLambda(rng);
         CropBox b = box(sampled, height, width, rng);
         double lambda = 1.0 - (double) b.area() / ((double) height * width);
         int per = channels * height * width;
@@ -75,11 +69,6 @@ public final class CutMix implements BatchTransform {
                 }
             }
         }
-        return new MixedBatch(Mixing.targets(labels, numClasses, lambda), numClasses, lambda, b);
-    }
-
-    @Override
-    public String toString() {
-        return "CutMix(alpha=" + alpha + ", numClasses=" + numClasses + ")";
+        return new MixedBatch(targets(labels, lambda), numClasses, lambda, b);
     }
 }

@@ -1,14 +1,33 @@
 package org.visionzoo.training.transform;
 
+import org.visionzoo.core.Checks;
+
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
-/** Shared checks and soft targets of {@link Mixup} and {@link CutMix}. */
-final class Mixing {
+/**
+ * What {@link Mixup} and {@link CutMix} share: the Beta parameter and class count, the batch
+ * checks, the draw of {@code lambda ~ Beta(alpha, alpha)} and the soft targets.
+ */
+abstract sealed class Mixing implements BatchTransform permits Mixup, CutMix {
 
-    private Mixing() {}
+    /** The Beta parameter. */
+    final double alpha;
+    /** The number of classes of the soft targets. */
+    final int numClasses;
+
+    Mixing(double alpha, int numClasses) {
+        this.alpha = Checks.positive("alpha", alpha);
+        this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
+    }
+
+    /** Draws the batch's mixing weight, {@code lambda ~ Beta(alpha, alpha)}. */
+    final double sampleLambda(RandomGenerator rng) {
+        return RandomDistributions.beta(alpha, alpha, rng);
+    }
 
     /** Validates a batch and returns its size {@code N}. */
-    static int batchSize(float[] images, int[] labels, int c, int h, int w, int numClasses) {
+    final int batchSize(float[] images, int[] labels, int c, int h, int w) {
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(labels, "labels");
         long per = Image.checkedSize(c, h, w);
@@ -31,7 +50,7 @@ final class Mixing {
     }
 
     /** {@code lambda * onehot(y[i]) + (1 - lambda) * onehot(y[i - 1 mod N])}. */
-    static float[] targets(int[] labels, int numClasses, double lambda) {
+    final float[] targets(int[] labels, double lambda) {
         int n = labels.length;
         float[] t = new float[n * numClasses];
         float own = (float) lambda;
@@ -42,5 +61,10 @@ final class Mixing {
             t[i * numClasses + prev] += other;
         }
         return t;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(alpha=" + alpha + ", numClasses=" + numClasses + ")";
     }
 }

@@ -1,7 +1,5 @@
 package org.visionzoo.training.transform;
 
-import org.visionzoo.core.Checks;
-
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,10 +8,7 @@ import java.util.random.RandomGenerator;
  * batch rolled by one) and its target
  * {@code lambda * onehot(y[i]) + (1 - lambda) * onehot(y[i - 1])}.
  */
-public final class Mixup implements BatchTransform {
-
-    private final double alpha;
-    private final int numClasses;
+public final class Mixup extends Mixing {
 
     /**
      * Creates the transform.
@@ -23,15 +18,14 @@ public final class Mixup implements BatchTransform {
      * @throws IllegalArgumentException if an argument is out of range
      */
     public Mixup(double alpha, int numClasses) {
-        this.alpha = Checks.positive("alpha", alpha);
-        this.numClasses = Checks.atLeast("numClasses", numClasses, 1);
+        super(alpha, numClasses);
     }
 
     @Override
     public MixedBatch apply(float[] images, int[] labels, int channels, int height, int width,
             RandomGenerator rng) {
-        int n = Mixing.batchSize(images, labels, channels, height, width, numClasses);
-        double lambda = RandomDistributions.beta(alpha, alpha, rng);
+        int n = batchSize(images, labels, channels, height, width);
+        double lambda = sampleLambda(rng);
         int per = channels * height * width;
         float own = (float) lambda;
         float other = (float) (1.0 - lambda);
@@ -51,11 +45,6 @@ public final class Mixup implements BatchTransform {
                 }
             }
         }
-        return new MixedBatch(Mixing.targets(labels, numClasses, lambda), numClasses, lambda, null);
-    }
-
-    @Override
-    public String toString() {
-        return "Mixup(alpha=" + alpha + ", numClasses=" + numClasses + ")";
+        return new MixedBatch(targets(labels, lambda), numClasses, lambda, null);
     }
 }
