@@ -1,21 +1,13 @@
 package org.visionzoo.training.recipe;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** The optimizers a {@link Recipe} names. */
 public enum OptimizerName {
     /** SGD with momentum, Nesterov by default ({@link org.visionzoo.training.optim.Sgd}). */
-    SGD("sgd"),
+    SGD,
     /** AdamW, decoupled weight decay ({@link org.visionzoo.training.optim.AdamW}). */
-    ADAMW("adamw");
-
-    private final String id;
-
-    OptimizerName(String id) {
-        this.id = id;
-    }
+    ADAMW;
 
     /**
      * The name as the command line writes it.
@@ -23,7 +15,7 @@ public enum OptimizerName {
      * @return e.g. {@code sgd}
      */
     public String id() {
-        return id;
+        return EnumIds.id(this);
     }
 
     /**
@@ -32,7 +24,7 @@ public enum OptimizerName {
      * @return the ids
      */
     public static List<String> ids() {
-        return Arrays.stream(values()).map(OptimizerName::id).toList();
+        return EnumIds.ids(values());
     }
 
     /**
@@ -43,11 +35,6 @@ public enum OptimizerName {
      * @throws IllegalArgumentException naming the accepted names
      */
     public static OptimizerName parse(String text) {
-        for (OptimizerName o : values()) {
-            if (o.id.equals(text == null ? null : text.toLowerCase(Locale.ROOT))) {
-                return o;
-            }
-        }
-        throw new IllegalArgumentException("optimizer must be sgd or adamw, got '" + text + "'");
+        return EnumIds.parse(values(), "optimizer", text);
     }
 }

@@ -3,26 +3,18 @@ package org.visionzoo.training.recipe;
 import org.visionzoo.training.loop.ScheduleFactory;
 import org.visionzoo.training.optim.Schedules;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /** The learning-rate schedules a {@link Recipe} names, all stepped per iteration. */
 public enum ScheduleName {
     /** Linear warmup over the recipe's warmup epochs, then cosine decay to 0 ({@link Schedules#warmupCosine}). */
-    COSINE("cosine"),
+    COSINE,
     /** The learning rate times 0.1 after each third of the run ({@link Schedules#step}). */
-    STEP("step"),
+    STEP,
     /** The one-cycle policy over the run ({@link Schedules#oneCycle}). */
-    ONECYCLE("onecycle"),
+    ONECYCLE,
     /** The learning rate throughout ({@link Schedules#constant}). */
-    CONSTANT("constant");
-
-    private final String id;
-
-    ScheduleName(String id) {
-        this.id = id;
-    }
+    CONSTANT;
 
     /**
      * The name as the command line writes it.
@@ -30,7 +22,7 @@ public enum ScheduleName {
      * @return e.g. {@code cosine}
      */
     public String id() {
-        return id;
+        return EnumIds.id(this);
     }
 
     /**
@@ -39,7 +31,7 @@ public enum ScheduleName {
      * @return the ids
      */
     public static List<String> ids() {
-        return Arrays.stream(values()).map(ScheduleName::id).toList();
+        return EnumIds.ids(values());
     }
 
     /**
@@ -50,12 +42,7 @@ public enum ScheduleName {
      * @throws IllegalArgumentException naming the accepted names
      */
     public static ScheduleName parse(String text) {
-        for (ScheduleName s : values()) {
-            if (s.id.equals(text == null ? null : text.toLowerCase(Locale.ROOT))) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("schedule must be cosine, step, onecycle or constant, got '" + text + "'");
+        return EnumIds.parse(values(), "schedule", text);
     }
 
     /**
