@@ -1,15 +1,7 @@
 package org.visionzoo.training.report;
 
-import org.visionzoo.core.io.AtomicFile;
-
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,31 +104,14 @@ public final class MetricsLog {
     public static List<EpochRecord> read(Path file) {
         Objects.requireNonNull(file, "file");
         List<EpochRecord> result = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNumber = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                EpochRecord r;
-                try {
-                    r = EpochRecord.fromJson(line);
-                } catch (IllegalArgumentException e) {
-                    throw failure(file + ":" + lineNumber + ": " + e.getMessage(), e);
-                }
-                if (!result.isEmpty() && r.epoch() <= result.get(result.size() - 1).epoch()) {
-                    throw failure(file + ":" + lineNumber + ": epoch " + r.epoch()
-                            + " does not come after epoch "
-                            + result.get(result.size() - 1).epoch() + " of the line before", null);
-                }
-                result.add(r);
+        JsonLines.read(file, "log", EpochRecord::fromJson, (lineNumber, r) -> {
+            if (!result.isEmpty() && r.epoch() <= result.get(result.size() - 1).epoch()) {
+                throw JsonLines.failure(file + ":" + lineNumber + ": epoch " + r.epoch()
+                        + " does not come after epoch "
+                        + result.get(result.size() - 1).epoch() + " of the line before", null);
             }
-        } catch (NoSuchFileException e) {
-            throw failure(file + ": no such file", e);
-        } catch (IOException e) {
-            throw failure(file + ": cannot read the log: " + e, e);
-        }
+            result.add(r);
+        });
         return List.copyOf(result);
     }
 
@@ -185,21 +160,6 @@ public final class MetricsLog {
     }
 
     private void save() {
-        try {
-            AtomicFile.write(file, out -> {
-                Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                for (EpochRecord r : records) {
-                    w.write(r.toJsonLine());
-                    w.write('\n');
-                }
-                w.flush();
-            });
-        } catch (IOException e) {
-            throw failure(file + ": cannot write the log: " + e, e);
-        }
-    }
-
-    private static UncheckedIOException failure(String message, Exception cause) {
-        return new UncheckedIOException(message, new IOException(message, cause));
+        JsonLines.write(file, "log", records, EpochRecord::toJsonLine);
     }
 }

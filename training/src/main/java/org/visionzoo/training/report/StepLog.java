@@ -1,12 +1,6 @@
 package org.visionzoo.training.report;
 
-import org.visionzoo.core.io.AtomicFile;
-
-import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,26 +39,11 @@ public final class StepLog {
         Objects.requireNonNull(file, "file");
         List<StepRecord> kept = new ArrayList<>();
         if (lastStep > 0 && Files.exists(file)) {
-            try {
-                int n = 0;
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    n++;
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    StepRecord r;
-                    try {
-                        r = StepRecord.fromJson(line);
-                    } catch (IllegalArgumentException e) {
-                        throw failure(file + ":" + n + ": " + e.getMessage(), e);
-                    }
-                    if (r.step() <= lastStep) {
-                        kept.add(r);
-                    }
+            JsonLines.read(file, "step log", StepRecord::fromJson, (lineNumber, r) -> {
+                if (r.step() <= lastStep) {
+                    kept.add(r);
                 }
-            } catch (IOException e) {
-                throw failure(file + ": cannot read the step log: " + e, e);
-            }
+            });
         }
         return new StepLog(file, kept);
     }
@@ -93,21 +72,6 @@ public final class StepLog {
      * @throws UncheckedIOException if the file cannot be written
      */
     public synchronized void save() {
-        try {
-            AtomicFile.write(file, out -> {
-                Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                for (StepRecord r : records) {
-                    w.write(r.toJsonLine());
-                    w.write('\n');
-                }
-                w.flush();
-            });
-        } catch (IOException e) {
-            throw failure(file + ": cannot write the step log: " + e, e);
-        }
-    }
-
-    private static UncheckedIOException failure(String message, Exception cause) {
-        return new UncheckedIOException(message, new IOException(message, cause));
+        JsonLines.write(file, "step log", records, StepRecord::toJsonLine);
     }
 }
