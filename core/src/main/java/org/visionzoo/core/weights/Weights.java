@@ -89,7 +89,7 @@ public final class Weights {
      * @throws IllegalStateException if the model is not initialised
      */
     public static LoadReport load(Block model, Path file, LoadOptions options) throws IOException {
-        Map<String, Parameter> params = loadableParameters(model);
+        Target target = new Target(model, file, options, loadableParameters(model));
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "weights file not found");
         }
@@ -101,14 +101,14 @@ public final class Weights {
             for (Npz.Entry e : Npz.entries(file)) {
                 described.put(e.name(), new Described(e.dtype(), e.shape()));
             }
-            Map<String, String> renames = renames(described.keySet(), params.keySet());
-            LoadReport report = check(model, file, options, params, rename(described, renames), renames, "");
+            Map<String, String> renames = renames(described.keySet(), target.params().keySet());
+            LoadReport report = check(target, rename(described, renames), renames, "");
             Set<String> wanted = Set.copyOf(report.loaded());
             Map<String, TensorData> tensors = new LinkedHashMap<>();
             for (TensorData t : Npz.read(file, name -> wanted.contains(renames.getOrDefault(name, name)))) {
                 tensors.put(renames.getOrDefault(t.name(), t.name()), t);
             }
-            copy(params, report, tensors);
+            copy(target.params(), report, tensors);
             return report;
         }
         if (format == WeightsFormat.PTH) {
@@ -117,35 +117,32 @@ public final class Weights {
             for (TensorData t : contents.tensors()) {
                 tensors.put(t.name(), t);
             }
-            return load(model, file, options, params, tensors, contents.checkpointKey());
+            return load(target, tensors, contents.checkpointKey());
         }
         try (TensorFile tf = SafeTensors.read(file)) {
             Map<String, TensorData> tensors = new LinkedHashMap<>();
             for (String name : tf.names()) {
                 tensors.put(name, tf.get(name));
             }
-            return load(model, file, options, params, tensors, "");
+            return load(target, tensors, "");
         }
     }
 
     /** A tensor as its file describes it, before its data is read. */
     private record Described(DType dtype, long[] shape) {}
 
-    private static LoadReport load(
-            Block model,
-            Path file,
-            LoadOptions options,
-            Map<String, Parameter> params,
-            Map<String, TensorData> tensors,
-            String checkpointKey)
+    /** Where tensors go: the model, its parameters by key, the file named in messages, the options. */
+    private record Target(Block model, Path file, LoadOptions options, Map<String, Parameter> params) {}
+
+    private static LoadReport load(Target target, Map<String, TensorData> tensors, String checkpointKey)
             throws WeightsMismatchException {
         Map<String, Described> described = new LinkedHashMap<>();
         for (Map.Entry<String, TensorData> t : tensors.entrySet()) {
             described.put(t.getKey(), new Described(t.getValue().dtype(), t.getValue().shape()));
         }
-        Map<String, String> renames = renames(described.keySet(), params.keySet());
-        LoadReport report = check(model, file, options, params, rename(described, renames), renames, checkpointKey);
-        copy(params, report, rename(tensors, renames));
+        Map<String, String> renames = renames(described.keySet(), target.params().keySet());
+        LoadReport report = check(target, rename(described, renames), renames, checkpointKey);
+        copy(target.params(), report, rename(tensors, renames));
         return report;
     }
 
@@ -183,15 +180,12 @@ public final class Weights {
 
     /** Matches names, shapes and types; throws, changing nothing, if the tensors do not fit. */
     private static LoadReport check(
-            Block model,
-            Path file,
-            LoadOptions options,
-            Map<String, Parameter> params,
-            Map<String, Described> tensors,
-            Map<String, String> renames,
-            String checkpointKey)
+            Target target, Map<String, Described> tensors, Map<String, String> renames, String checkpointKey)
             throws WeightsMismatchException {
-        options = options.excludingAll(mismatchedPrefixes(options, params, tensors));
+        Block model = target.model();
+        Path file = target.file();
+        Map<String, Parameter> params = target.params();
+        LoadOptions options = target.options().excludingAll(mismatchedPrefixes(target.options(), params, tensors));
         Set<String> batchNorms = Set.copyOf(StateDict.batchNormPrefixes(model));
         List<String> loaded = new ArrayList<>();
         List<String> missing = new ArrayList<>();
@@ -344,7 +338,7 @@ public final class Weights {
             Block model, Path file, Map<String, TensorData> tensors, LoadOptions options)
             throws WeightsMismatchException {
         Map<String, Parameter> params = loadableParameters(model);
-        return load(model, file, options, params, new LinkedHashMap<>(tensors), "");
+        return load(new Target(model, file, options, params), new LinkedHashMap<>(tensors), "");
     }
 
     /** The model's parameters by torchvision key, once it is known to be unfolded and initialised. */
