@@ -4,19 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** The command-line ids of the recipe's enums: their constants' names in lower case. */
+/** Lists and parses the ids of a {@link CommandLineName} enum. */
 final class EnumIds {
 
     private EnumIds() {}
 
-    /** The id of a constant, e.g. {@code onecycle} for {@code ONECYCLE}. */
-    static String id(Enum<?> constant) {
-        return constant.name().toLowerCase(Locale.ROOT);
-    }
-
     /** The ids of every constant, in declaration order. */
-    static List<String> ids(Enum<?>[] constants) {
-        return Arrays.stream(constants).map(EnumIds::id).toList();
+    static List<String> ids(CommandLineName[] constants) {
+        return Arrays.stream(constants).map(CommandLineName::id).toList();
     }
 
     /**
@@ -25,9 +20,9 @@ final class EnumIds {
      * @throws IllegalArgumentException naming what was parsed and the accepted ids, such as
      *     {@code optimizer must be sgd or adamw, got 'rmsprop'}
      */
-    static <E extends Enum<E>> E parse(E[] constants, String what, String text) {
+    static <E extends Enum<E> & CommandLineName> E parse(E[] constants, String what, String text) {
         for (E e : constants) {
-            if (id(e).equals(text == null ? null : text.toLowerCase(Locale.ROOT))) {
+            if (e.id().equals(text == null ? null : text.toLowerCase(Locale.ROOT))) {
                 return e;
             }
         }

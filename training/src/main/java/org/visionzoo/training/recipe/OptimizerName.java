@@ -3,20 +3,11 @@ package org.visionzoo.training.recipe;
 import java.util.List;
 
 /** The optimizers a {@link Recipe} names. */
-public enum OptimizerName {
+public enum OptimizerName implements CommandLineName {
     /** SGD with momentum, Nesterov by default ({@link org.visionzoo.training.optim.Sgd}). */
     SGD,
     /** AdamW, decoupled weight decay ({@link org.visionzoo.training.optim.AdamW}). */
     ADAMW;
-
-    /**
-     * The name as the command line writes it.
-     *
-     * @return e.g. {@code sgd}
-     */
-    public String id() {
-        return EnumIds.id(this);
-    }
 
     /**
      * Every name, in order.

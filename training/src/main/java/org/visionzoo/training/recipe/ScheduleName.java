@@ -6,7 +6,7 @@ import org.visionzoo.training.optim.Schedules;
 import java.util.List;
 
 /** The learning-rate schedules a {@link Recipe} names, all stepped per iteration. */
-public enum ScheduleName {
+public enum ScheduleName implements CommandLineName {
     /** Linear warmup over the recipe's warmup epochs, then cosine decay to 0 ({@link Schedules#warmupCosine}). */
     COSINE,
     /** The learning rate times 0.1 after each third of the run ({@link Schedules#step}). */
@@ -15,15 +15,6 @@ public enum ScheduleName {
     ONECYCLE,
     /** The learning rate throughout ({@link Schedules#constant}). */
     CONSTANT;
-
-    /**
-     * The name as the command line writes it.
-     *
-     * @return e.g. {@code cosine}
-     */
-    public String id() {
-        return EnumIds.id(this);
-    }
 
     /**
      * Every name, in order.
