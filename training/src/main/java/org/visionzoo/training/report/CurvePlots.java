@@ -97,17 +97,17 @@ public final class CurvePlots {
         String prefix = title.isBlank() ? "" : title.strip() + ": ";
 
         XYSeriesCollection loss = new XYSeriesCollection();
-        addSteps(loss, "train (steps)", steps, StepRecord::trainLoss, 1);
-        addSeries(loss, "train", records, EpochRecord::trainLoss, 1);
-        addSeries(loss, "val", records, EpochRecord::valLoss, 1);
+        addSeries(loss, "train (steps)", steps, StepRecord::epoch, StepRecord::trainLoss, 1);
+        addSeries(loss, "train", records, EpochRecord::epoch, EpochRecord::trainLoss, 1);
+        addSeries(loss, "val", records, EpochRecord::epoch, EpochRecord::valLoss, 1);
         JFreeChart lossChart = chart(prefix + "loss", "loss", loss,
                 Math.max(0.1 * largestMagnitude(loss), 1e-6));
 
         XYSeriesCollection accuracy = new XYSeriesCollection();
-        addSteps(accuracy, "train top-1 (steps)", steps, StepRecord::trainTop1, 100);
-        addSeries(accuracy, "train top-1", records, EpochRecord::trainTop1, 100);
-        addSeries(accuracy, "val top-1", records, EpochRecord::valTop1, 100);
-        addSeries(accuracy, "val top-5", records, EpochRecord::valTop5, 100);
+        addSeries(accuracy, "train top-1 (steps)", steps, StepRecord::epoch, StepRecord::trainTop1, 100);
+        addSeries(accuracy, "train top-1", records, EpochRecord::epoch, EpochRecord::trainTop1, 100);
+        addSeries(accuracy, "val top-1", records, EpochRecord::epoch, EpochRecord::valTop1, 100);
+        addSeries(accuracy, "val top-5", records, EpochRecord::epoch, EpochRecord::valTop5, 100);
         JFreeChart accuracyChart = chart(prefix + "accuracy", "accuracy (%)", accuracy, 5.0);
 
         Path lossFile = dir.resolve(LOSS_FILE);
@@ -117,27 +117,14 @@ public final class CurvePlots {
         return List.of(lossFile, accuracyFile);
     }
 
-    private static void addSteps(XYSeriesCollection dataset, String name, List<StepRecord> steps,
-            ToDoubleFunction<StepRecord> value, double scale) {
+    /** Adds the finite points {@code (x(r), value(r) * scale)} of the rows as a series, if any. */
+    private static <R> void addSeries(XYSeriesCollection dataset, String name, List<R> rows,
+            ToDoubleFunction<R> x, ToDoubleFunction<R> value, double scale) {
         XYSeries series = new XYSeries(name, true, false);
-        for (StepRecord r : steps) {
+        for (R r : rows) {
             double v = value.applyAsDouble(r);
             if (Double.isFinite(v)) {
-                series.addOrUpdate(r.epoch(), v * scale);
-            }
-        }
-        if (!series.isEmpty()) {
-            dataset.addSeries(series);
-        }
-    }
-
-    private static void addSeries(XYSeriesCollection dataset, String name,
-            List<EpochRecord> records, ToDoubleFunction<EpochRecord> value, double scale) {
-        XYSeries series = new XYSeries(name, true, false);
-        for (EpochRecord r : records) {
-            double v = value.applyAsDouble(r);
-            if (Double.isFinite(v)) {
-                series.addOrUpdate(r.epoch(), v * scale);
+                series.addOrUpdate(x.applyAsDouble(r), v * scale);
             }
         }
         if (!series.isEmpty()) {
