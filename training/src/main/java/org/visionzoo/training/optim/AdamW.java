@@ -141,11 +141,11 @@ public final class AdamW extends BaseOptimizer {
         try {
             NDArray grad = g;
             if (decoupled) {
-                if (slot.weightDecay != 0f) {
-                    p.muli((float) (1.0 - (double) lr * slot.weightDecay));
+                if (slot.weightDecay() != 0f) {
+                    p.muli((float) (1.0 - (double) lr * slot.weightDecay()));
                 }
-            } else if (slot.weightDecay != 0f) {
-                owned = p.mul(slot.weightDecay);
+            } else if (slot.weightDecay() != 0f) {
+                owned = p.mul(slot.weightDecay());
                 owned.addi(g);
                 grad = owned;
             }

@@ -21,17 +21,7 @@ import java.util.TreeSet;
 abstract class BaseOptimizer implements Optimizer {
 
     /** One parameter with its group's weight decay. */
-    static final class Slot {
-        final String key;
-        final Parameter parameter;
-        final float weightDecay;
-
-        Slot(String key, Parameter parameter, float weightDecay) {
-            this.key = key;
-            this.parameter = parameter;
-            this.weightDecay = weightDecay;
-        }
-    }
+    record Slot(String key, Parameter parameter, float weightDecay) {}
 
     private final List<ParamGroup> groups;
     private final List<Slot> slots = new ArrayList<>();
@@ -85,11 +75,11 @@ abstract class BaseOptimizer implements Optimizer {
     abstract void update(Slot slot, NDArray param, NDArray grad, float lr);
 
     final NDArray buffer(Slot slot, String name) {
-        return buffers.get(slot.key + "." + name);
+        return buffers.get(slot.key() + "." + name);
     }
 
     final void putBuffer(Slot slot, String name, NDArray value) {
-        NDArray old = buffers.put(slot.key + "." + name, value);
+        NDArray old = buffers.put(slot.key() + "." + name, value);
         if (old != null && old != value) {
             old.close();
         }
@@ -104,7 +94,7 @@ abstract class BaseOptimizer implements Optimizer {
             steps++;
             beginStep(lr, steps);
             for (Slot slot : slots) {
-                NDArray param = slot.parameter.getArray();
+                NDArray param = slot.parameter().getArray();
                 try (NDArray grad = param.getGradient()) {
                     update(slot, param, grad, lr);
                 }
@@ -116,7 +106,7 @@ abstract class BaseOptimizer implements Optimizer {
     public final void zeroGrad() {
         try (GradMode ignored = GradMode.disabled()) {
             for (Slot slot : slots) {
-                NDArray param = slot.parameter.getArray();
+                NDArray param = slot.parameter().getArray();
                 if (param.hasGradient()) {
                     try (NDArray grad = param.getGradient()) {
                         grad.muli(0f);
@@ -146,7 +136,7 @@ abstract class BaseOptimizer implements Optimizer {
         if (step > 0) {
             for (Slot slot : slots) {
                 for (String b : bufferNames()) {
-                    expected.put(slot.key + "." + b, slot);
+                    expected.put(slot.key() + "." + b, slot);
                 }
             }
         }
@@ -158,9 +148,9 @@ abstract class BaseOptimizer implements Optimizer {
         for (Map.Entry<String, Slot> e : expected.entrySet()) {
             NDArray src = state.get(e.getKey());
             if (src != null) {
-                if (!src.getShape().equals(e.getValue().parameter.getArray().getShape())) {
+                if (!src.getShape().equals(e.getValue().parameter().getArray().getShape())) {
                     shapes.add(e.getKey() + " has shape " + src.getShape() + ", expected "
-                            + e.getValue().parameter.getArray().getShape());
+                            + e.getValue().parameter().getArray().getShape());
                 }
             }
         }
@@ -185,7 +175,7 @@ abstract class BaseOptimizer implements Optimizer {
             for (Map.Entry<String, Slot> e : expected.entrySet()) {
                 NDArray dst = buffers.get(e.getKey());
                 if (dst == null) {
-                    dst = e.getValue().parameter.getArray().zerosLike();
+                    dst = e.getValue().parameter().getArray().zerosLike();
                     buffers.put(e.getKey(), dst);
                 }
                 copyInto(state.get(e.getKey()), dst);

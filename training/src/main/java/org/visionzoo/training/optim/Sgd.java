@@ -80,8 +80,8 @@ public final class Sgd extends BaseOptimizer {
         NDArray owned = null;
         try {
             NDArray dp = g;
-            if (slot.weightDecay != 0f) {
-                owned = p.mul(slot.weightDecay);
+            if (slot.weightDecay() != 0f) {
+                owned = p.mul(slot.weightDecay());
                 owned.addi(g);
                 dp = owned;
             }
