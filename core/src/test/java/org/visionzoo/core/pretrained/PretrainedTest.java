@@ -3,31 +3,22 @@ package org.visionzoo.core.pretrained;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.visionzoo.core.io.Download;
 import org.visionzoo.core.io.DownloadException;
+import org.visionzoo.core.testing.LoopbackFileServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,19 +29,13 @@ class PretrainedTest {
 
     @TempDir Path dir;
 
-    private HttpServer server;
-    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
-    private final List<String> requests = new CopyOnWriteArrayList<>();
-    private final CountDownLatch release = new CountDownLatch(1);
+    private LoopbackFileServer server;
     private byte[] good;
     private String goodFile;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        server.start();
+        server = new LoopbackFileServer();
         good = new byte[200_000];
         new java.util.Random(7).nextBytes(good);
         goodFile = "tinynet-" + Download.sha256(good).substring(0, 8) + ".pth";
@@ -58,50 +43,11 @@ class PretrainedTest {
 
     @AfterEach
     void stop() {
-        release.countDown();
-        server.stop(0);
-    }
-
-    /**
-     * {@code /m/F} serves file F; {@code /redirect/X} redirects to {@code /X}; {@code /stall/X}
-     * sends half and stops; {@code /truncated/X} announces X's length and sends half; {@code
-     * /slow/X} sends half, waits a second and a half, then the rest.
-     */
-    private void handle(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
-        requests.add(path);
-        try {
-            if (path.startsWith("/redirect/")) {
-                ex.getResponseHeaders().add("Location", path.substring("/redirect".length()));
-                ex.sendResponseHeaders(302, -1);
-                return;
-            }
-            String mode = path.substring(1, path.indexOf('/', 1));
-            byte[] body = files.get(path.substring(path.lastIndexOf('/') + 1));
-            if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-                return;
-            }
-            ex.sendResponseHeaders(200, body.length);
-            OutputStream out = ex.getResponseBody();
-            boolean half = mode.equals("stall") || mode.equals("truncated") || mode.equals("slow");
-            out.write(body, 0, half ? body.length / 2 : body.length);
-            out.flush();
-            if (mode.equals("stall")) {
-                release.await();
-            } else if (mode.equals("slow")) {
-                Thread.sleep(1500);
-                out.write(body, body.length / 2, body.length - body.length / 2);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            ex.close();
-        }
+        server.close();
     }
 
     private String mirror(String mode) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + mode;
+        return server.url("/" + mode).toString();
     }
 
     /** A catalogue with one entry, tinynet:TEST_V1, whose URL is torchvision-style. */
@@ -116,7 +62,9 @@ class PretrainedTest {
     }
 
     private Pretrained pretrained(String prefix, String mode) throws IOException {
-        files.put("tinynet-" + prefix + ".pth", good);
+        // /m/F serves F; /stall/F, /truncated/F, /slow/F and /redirect/m/F as LoopbackFileServer says
+        server.files().put("/m/tinynet-" + prefix + ".pth", good);
+        server.files().put("/tinynet-" + prefix + ".pth", good);
         return Pretrained.standard()
                 .catalogue(WeightsCatalogue.parse(new StringReader(catalogueJson(prefix)), "test"))
                 .cacheDir(dir.resolve("cache"))
@@ -147,9 +95,9 @@ class PretrainedTest {
 
         assertThat(file).isEqualTo(dir.resolve("cache").resolve(goodFile));
         assertThat(Files.readAllBytes(file)).isEqualTo(good);
-        assertThat(requests).containsExactly("/m/" + goodFile);
+        assertThat(server.requests()).containsExactly("/m/" + goodFile);
         assertThat(p.fetch("tinynet", "TEST_V1")).isEqualTo(file);
-        assertThat(requests).hasSize(1);
+        assertThat(server.requests()).hasSize(1);
         assertThat(cacheListing()).containsExactly(goodFile);
     }
 
@@ -204,7 +152,7 @@ class PretrainedTest {
         Pretrained p = pretrained("redirect/m");
 
         assertThat(Files.readAllBytes(p.fetch("tinynet", null))).isEqualTo(good);
-        assertThat(requests).containsExactly("/redirect/m/" + goodFile, "/m/" + goodFile);
+        assertThat(server.requests()).containsExactly("/redirect/m/" + goodFile, "/m/" + goodFile);
     }
 
     @Test
@@ -228,13 +176,13 @@ class PretrainedTest {
                         + " VISIONZOO_OFFLINE or DJL_OFFLINE). Download " + mirror("m") + "/"
                         + goodFile + " on a machine that can, and put it at " + expected
                         + " (its SHA-256 must begin with " + Download.sha256(good).substring(0, 8) + ")");
-        assertThat(requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
 
         // the user does as told: now it works offline
         Files.createDirectories(expected.getParent());
         Files.write(expected, good);
         assertThat(p.fetch("tinynet", null)).isEqualTo(dir.resolve("cache").resolve(goodFile));
-        assertThat(requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test
@@ -269,7 +217,7 @@ class PretrainedTest {
 
         Files.write(hub.resolve(goodFile), good);
         assertThat(p.fetch("tinynet", null)).isEqualTo(hub.resolve(goodFile));
-        assertThat(requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test
@@ -279,7 +227,7 @@ class PretrainedTest {
         Files.write(dir.resolve("cache").resolve(goodFile), new byte[] {4, 5, 6});
 
         assertThat(Files.readAllBytes(p.fetch("tinynet", null))).isEqualTo(good);
-        assertThat(requests).hasSize(1);
+        assertThat(server.requests()).hasSize(1);
     }
 
     @Test
@@ -299,7 +247,7 @@ class PretrainedTest {
             assertThat(proc.exitValue()).as(out).isZero();
             assertThat(out.strip()).endsWith(dir.resolve("cache").resolve(goodFile).toString());
         }
-        assertThat(requests).containsExactly("/slow/" + goodFile);
+        assertThat(server.requests()).containsExactly("/slow/" + goodFile);
         assertThat(Files.readAllBytes(dir.resolve("cache").resolve(goodFile))).isEqualTo(good);
     }
 
@@ -311,6 +259,6 @@ class PretrainedTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no pretrained weights for model 'resnet50' in the catalogue (test); models with weights:"
                         + " tinynet");
-        assertThat(requests).isEmpty();
+        assertThat(server.requests()).isEmpty();
     }
 }

@@ -13,12 +13,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * An HTTP server on the loopback address, for download tests: nothing leaves the machine. It serves
  * {@link #files()} by path; {@code /redirect/X} redirects to {@code /X}, {@code /loop/X} redirects
  * to itself, {@code /truncated/X} announces X's length but sends half of it, {@code /chunked/X}
- * sends no length, {@code /stall/X} sends half and then nothing until the server is closed.
+ * sends no length, {@code /stall/X} sends half and then nothing until the server is closed,
+ * {@code /slow/X} sends half, waits a second and a half, then the rest. Each request is answered on
+ * its own thread.
  */
 public final class LoopbackFileServer implements AutoCloseable {
 
@@ -26,6 +30,7 @@ public final class LoopbackFileServer implements AutoCloseable {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final ExecutorService executor = Executors.newCachedThreadPool();
 
     /**
      * Starts a server on a free port of the loopback address.
@@ -35,6 +40,7 @@ public final class LoopbackFileServer implements AutoCloseable {
     public LoopbackFileServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -83,7 +89,8 @@ public final class LoopbackFileServer implements AutoCloseable {
             boolean truncated = path.startsWith("/truncated/");
             boolean chunked = path.startsWith("/chunked/");
             boolean stalled = path.startsWith("/stall/");
-            String name = truncated || chunked || stalled ? path.substring(path.indexOf('/', 1)) : path;
+            boolean slow = path.startsWith("/slow/");
+            String name = truncated || chunked || stalled || slow ? path.substring(path.indexOf('/', 1)) : path;
             byte[] body = files.get(name);
             if (body == null) {
                 ex.sendResponseHeaders(404, -1);
@@ -91,15 +98,16 @@ public final class LoopbackFileServer implements AutoCloseable {
             }
             ex.sendResponseHeaders(200, chunked ? 0 : body.length);
             OutputStream out = ex.getResponseBody();
-            out.write(body, 0, truncated || stalled ? body.length / 2 : body.length);
+            out.write(body, 0, truncated || stalled || slow ? body.length / 2 : body.length);
             out.flush();
             if (stalled) {
-                try {
-                    release.await(); // a server that stops sending, keeping the connection open
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                release.await(); // a server that stops sending, keeping the connection open
+            } else if (slow) {
+                Thread.sleep(1500);
+                out.write(body, body.length / 2, body.length - body.length / 2);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             // closing a fixed-length response early closes the connection: the client sees EOF
             ex.close();
@@ -111,5 +119,6 @@ public final class LoopbackFileServer implements AutoCloseable {
     public void close() {
         release.countDown();
         server.stop(0);
+        executor.shutdownNow();
     }
 }
