@@ -11,8 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.visionzoo.core.nn.FusedMBConv.Config;
 import org.visionzoo.core.weights.StateDict;
@@ -22,17 +21,7 @@ import java.util.Map;
 
 class FusedMBConvTest {
 
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+    @AutoClose private final NDManager manager = NDManager.newBaseManager();
 
     private static Config config(int in, int expanded, int out, int stride, float sd) {
         return new Config(in, expanded, out, 3, stride, Activation.SILU, 1e-3f, 0.1f, sd);

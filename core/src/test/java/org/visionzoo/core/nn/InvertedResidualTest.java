@@ -12,8 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.visionzoo.core.nn.InvertedResidual.Config;
 import org.visionzoo.core.nn.InvertedResidual.Layout;
@@ -28,17 +27,7 @@ class InvertedResidualTest {
 
     private static final Squeeze SE = new Squeeze(8, Activation.RELU, Activation.HARD_SIGMOID);
 
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+    @AutoClose private final NDManager manager = NDManager.newBaseManager();
 
     private static Config config(int in, int expanded, int out, int kernel, int stride, int dilation,
             Squeeze se, float sd, Layout layout) {
