@@ -8,8 +8,8 @@ import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ClassifierConfig;
 import org.visionzoo.core.model.ConfiguredClassifier;
-import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
 import org.visionzoo.core.nn.AvgPool2d;
@@ -18,7 +18,6 @@ import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Init;
 import org.visionzoo.core.nn.Layers;
 import org.visionzoo.core.nn.MaxPool2d;
-import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
 
 import java.util.Arrays;
@@ -82,7 +81,7 @@ public final class DenseNet extends ConfiguredClassifier<DenseNet.Config, DenseN
             int numClasses,
             int inChannels,
             double dropout,
-            boolean smallInputStem) {
+            boolean smallInputStem) implements ClassifierConfig {
 
         /** Copies the list. */
         public Config {
@@ -107,8 +106,7 @@ public final class DenseNet extends ConfiguredClassifier<DenseNet.Config, DenseN
     }
 
     private DenseNet(Config config) {
-        super(config, Builder::new, "classifier",
-                config.inChannels(), config.numFeatures(), config.numClasses());
+        super(config, Builder::new, "classifier", config.numFeatures());
         Sequential features = new Sequential();
         if (config().smallInputStem()) {
             features.addNamed("conv0", conv(config().numInitFeatures(), 3, 1, 1));
@@ -172,8 +170,7 @@ public final class DenseNet extends ConfiguredClassifier<DenseNet.Config, DenseN
     @Override
     public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
         NDArray out = apply(child("features"), ps, x, training);
-        out = consume(out, Activation.RELU.apply(out));
-        return consume(out, Ops.globalAvgPool(out));
+        return globalPool(consume(out, Activation.RELU.apply(out)));
     }
 
     /**
@@ -239,15 +236,8 @@ public final class DenseNet extends ConfiguredClassifier<DenseNet.Config, DenseN
             bnSize = c.bnSize();
             compression = c.compression();
             dropRate = c.dropRate();
-            numClasses(c.numClasses());
-            inChannels(c.inChannels());
-            dropout(c.dropout());
+            shared(c);
             smallInputStem = c.smallInputStem();
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
         }
 
         /**

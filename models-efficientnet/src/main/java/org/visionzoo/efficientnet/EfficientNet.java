@@ -1,14 +1,12 @@
 package org.visionzoo.efficientnet;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ClassifierConfig;
 import org.visionzoo.core.model.ConfiguredClassifier;
-import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
 import org.visionzoo.core.nn.ConvNormActivation;
@@ -16,7 +14,6 @@ import org.visionzoo.core.nn.FusedMBConv;
 import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Init;
 import org.visionzoo.core.nn.InvertedResidual;
-import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
 
 import java.util.List;
@@ -87,7 +84,7 @@ public final class EfficientNet extends ConfiguredClassifier<EfficientNet.Config
             int numClasses,
             int inChannels,
             float normEps,
-            float normMomentum) {
+            float normMomentum) implements ClassifierConfig {
 
         /** Copies the table. */
         public Config {
@@ -134,8 +131,7 @@ public final class EfficientNet extends ConfiguredClassifier<EfficientNet.Config
     }
 
     private EfficientNet(Config config) {
-        super(config, Builder::new, "classifier",
-                config.inChannels(), config.numFeatures(), config.numClasses());
+        super(config, Builder::new, "classifier", config.numFeatures());
         List<Stage> stages = config().scaledStages();
         Sequential features = new Sequential();
         features.add(ConvNormActivation.builder(config().stemChannels(), 3)
@@ -191,12 +187,6 @@ public final class EfficientNet extends ConfiguredClassifier<EfficientNet.Config
         return classifier;
     }
 
-    @Override
-    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray out = apply(child("features"), ps, x, training);
-        return consume(out, Ops.globalAvgPool(out));
-    }
-
     /**
      * Starts a builder with EfficientNet-B0's configuration and 1000 classes.
      *
@@ -226,21 +216,14 @@ public final class EfficientNet extends ConfiguredClassifier<EfficientNet.Config
             super(1000, 0.2);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         Builder(Config c) {
             this();
             stages = c.stages();
             widthMultiplier = c.widthMultiplier();
             depthMultiplier = c.depthMultiplier();
-            dropout(c.dropout());
             stochasticDepth = c.stochasticDepth();
             lastChannels = c.lastChannels();
-            numClasses(c.numClasses());
-            inChannels(c.inChannels());
+            shared(c);
             normEps = c.normEps();
             normMomentum = c.normMomentum();
         }

@@ -40,15 +40,6 @@ public record FusedMBConvStage(
      */
     @Override
     public FusedMBConvStage scale(double widthMultiplier, double depthMultiplier) {
-        Stages.checkMultiplier("widthMultiplier", widthMultiplier);
-        Stages.checkMultiplier("depthMultiplier", depthMultiplier);
-        boolean keep = widthMultiplier == 1.0;
-        return new FusedMBConvStage(
-                expandRatio,
-                kernel,
-                stride,
-                keep ? inChannels : Stages.scaleChannels(inChannels, widthMultiplier),
-                keep ? outChannels : Stages.scaleChannels(outChannels, widthMultiplier),
-                Stages.scaleLayers(layers, depthMultiplier));
+        return Stages.scale(this, widthMultiplier, depthMultiplier, widthMultiplier != 1.0, FusedMBConvStage::new);
     }
 }

@@ -38,14 +38,6 @@ public record MBConvStage(
      */
     @Override
     public MBConvStage scale(double widthMultiplier, double depthMultiplier) {
-        Stages.checkMultiplier("widthMultiplier", widthMultiplier);
-        Stages.checkMultiplier("depthMultiplier", depthMultiplier);
-        return new MBConvStage(
-                expandRatio,
-                kernel,
-                stride,
-                Stages.scaleChannels(inChannels, widthMultiplier),
-                Stages.scaleChannels(outChannels, widthMultiplier),
-                Stages.scaleLayers(layers, depthMultiplier));
+        return Stages.scale(this, widthMultiplier, depthMultiplier, true, MBConvStage::new);
     }
 }

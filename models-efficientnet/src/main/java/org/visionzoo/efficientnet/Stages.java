@@ -45,6 +45,54 @@ final class Stages {
         return (int) scaled;
     }
 
+    /**
+     * Makes a row of one kind from its fields, the canonical constructor of a {@link Stage} record.
+     *
+     * @param <S> the kind of row
+     */
+    @FunctionalInterface
+    interface RowFactory<S extends Stage> {
+
+        /**
+         * Makes the row.
+         *
+         * @param expandRatio hidden width over input width
+         * @param kernel the kernel size
+         * @param stride the first block's stride
+         * @param inChannels the first block's input channels
+         * @param outChannels every block's output channels
+         * @param layers number of blocks
+         * @return the row
+         */
+        S make(double expandRatio, int kernel, int stride, int inChannels, int outChannels, int layers);
+    }
+
+    /**
+     * A row with the compound-scaling multipliers applied, torchvision's way: the channels {@link
+     * #scaleChannels scaled} (when {@code scaleChannels} says so), the layers {@link #scaleLayers
+     * scaled}, the rest kept.
+     *
+     * @param row the row as written
+     * @param widthMultiplier the width multiplier, checked
+     * @param depthMultiplier the depth multiplier, checked
+     * @param scaleChannels whether to scale the channels
+     * @param factory makes a row of the same kind
+     * @param <S> the kind of row
+     * @return the scaled row
+     */
+    static <S extends Stage> S scale(
+            S row, double widthMultiplier, double depthMultiplier, boolean scaleChannels, RowFactory<S> factory) {
+        checkMultiplier("widthMultiplier", widthMultiplier);
+        checkMultiplier("depthMultiplier", depthMultiplier);
+        return factory.make(
+                row.expandRatio(),
+                row.kernel(),
+                row.stride(),
+                scaleChannels ? scaleChannels(row.inChannels(), widthMultiplier) : row.inChannels(),
+                scaleChannels ? scaleChannels(row.outChannels(), widthMultiplier) : row.outChannels(),
+                scaleLayers(row.layers(), depthMultiplier));
+    }
+
     /** Checks a multiplier; the message names it. */
     static double checkMultiplier(String field, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {

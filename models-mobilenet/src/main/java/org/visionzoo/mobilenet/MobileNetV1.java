@@ -1,16 +1,13 @@
 package org.visionzoo.mobilenet;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ClassifierConfig;
 import org.visionzoo.core.model.ConfiguredClassifier;
-import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ConvNormActivation;
-import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
 
 import java.util.List;
@@ -107,7 +104,8 @@ public final class MobileNetV1 extends ConfiguredClassifier<MobileNetV1.Config, 
      * @param inChannels input channels
      */
     public record Config(
-            double widthMultiplier, int imageSize, double dropout, int numClasses, int inChannels) {
+            double widthMultiplier, int imageSize, double dropout, int numClasses, int inChannels)
+            implements ClassifierConfig {
 
         /**
          * Thins a layer: {@code max(8, floor(alpha * channels))}.
@@ -139,8 +137,7 @@ public final class MobileNetV1 extends ConfiguredClassifier<MobileNetV1.Config, 
     }
 
     private MobileNetV1(Config config) {
-        super(config, Builder::new, "classifier",
-                config.inChannels(), config.numFeatures(), config.numClasses());
+        super(config, Builder::new, "classifier", config.numFeatures());
         Sequential features = new Sequential();
         int in = config().channels(STEM_CHANNELS);
         features.add(ConvNormActivation.builder(in, 3).stride(2).build());
@@ -158,12 +155,6 @@ public final class MobileNetV1 extends ConfiguredClassifier<MobileNetV1.Config, 
     @Override
     protected Block newHead(int numClasses) {
         return MobileNets.dropoutLinear(config().dropout(), featureDim(), numClasses);
-    }
-
-    @Override
-    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray out = apply(child("features"), ps, x, training);
-        return consume(out, Ops.globalAvgPool(out));
     }
 
     /**
@@ -188,18 +179,11 @@ public final class MobileNetV1 extends ConfiguredClassifier<MobileNetV1.Config, 
             super(1000, 0);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         Builder(Config c) {
             this();
             widthMultiplier = c.widthMultiplier();
             imageSize = c.imageSize();
-            dropout(c.dropout());
-            numClasses(c.numClasses());
-            inChannels(c.inChannels());
+            shared(c);
         }
 
         /**

@@ -1,19 +1,16 @@
 package org.visionzoo.mobilenet;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ClassifierConfig;
 import org.visionzoo.core.model.ConfiguredClassifier;
-import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.BatchNorm2d;
 import org.visionzoo.core.nn.ConvNormActivation;
 import org.visionzoo.core.nn.InvertedResidual;
 import org.visionzoo.core.nn.Layers;
-import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
 
 import java.util.ArrayList;
@@ -101,7 +98,7 @@ public final class MobileNetV2 extends ConfiguredClassifier<MobileNetV2.Config, 
      */
     public record Config(
             List<Row> rows, double widthMultiplier, int roundNearest, double dropout, int numClasses,
-            int inChannels) {
+            int inChannels) implements ClassifierConfig {
 
         /** Copies the rows. */
         public Config {
@@ -148,8 +145,7 @@ public final class MobileNetV2 extends ConfiguredClassifier<MobileNetV2.Config, 
     }
 
     private MobileNetV2(Config config) {
-        super(config, Builder::new, "classifier",
-                config.inChannels(), config.lastChannel(), config.numClasses());
+        super(config, Builder::new, "classifier", config.lastChannel());
         Sequential features = new Sequential();
         features.add(ConvNormActivation.builder(config().stemChannels(), 3)
                 .stride(2).activation(Activation.RELU6).build());
@@ -165,12 +161,6 @@ public final class MobileNetV2 extends ConfiguredClassifier<MobileNetV2.Config, 
     @Override
     protected Block newHead(int numClasses) {
         return MobileNets.dropoutLinear(config().dropout(), featureDim(), numClasses);
-    }
-
-    @Override
-    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray out = apply(child("features"), ps, x, training);
-        return consume(out, Ops.globalAvgPool(out));
     }
 
     /**
@@ -197,19 +187,12 @@ public final class MobileNetV2 extends ConfiguredClassifier<MobileNetV2.Config, 
             super(1000, 0.2);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         Builder(Config c) {
             this();
             rows = c.rows();
             widthMultiplier = c.widthMultiplier();
             roundNearest = c.roundNearest();
-            dropout(c.dropout());
-            numClasses(c.numClasses());
-            inChannels(c.inChannels());
+            shared(c);
         }
 
         /**

@@ -1,21 +1,18 @@
 package org.visionzoo.mobilenet;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
+import org.visionzoo.core.model.ClassifierConfig;
 import org.visionzoo.core.model.ConfiguredClassifier;
-import org.visionzoo.core.model.ImageClassifier;
 import org.visionzoo.core.nn.Activation;
 import org.visionzoo.core.nn.ActivationBlock;
 import org.visionzoo.core.nn.BatchNorm2d;
 import org.visionzoo.core.nn.ConvNormActivation;
 import org.visionzoo.core.nn.InvertedResidual;
 import org.visionzoo.core.nn.Layers;
-import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
 
 import java.util.ArrayList;
@@ -151,7 +148,7 @@ public final class MobileNetV3 extends ConfiguredClassifier<MobileNetV3.Config, 
      */
     public record Config(
             Arch arch, double widthMultiplier, boolean reducedTail, boolean dilated, double dropout,
-            int numClasses, int inChannels) {
+            int numClasses, int inChannels) implements ClassifierConfig {
 
         /** Checks the architecture is set. */
         public Config {
@@ -239,8 +236,7 @@ public final class MobileNetV3 extends ConfiguredClassifier<MobileNetV3.Config, 
     }
 
     private MobileNetV3(Config config) {
-        super(config, Builder::new, "classifier",
-                config.inChannels(), config.lastConvChannels(), config.numClasses());
+        super(config, Builder::new, "classifier", config.lastConvChannels());
         Sequential features = new Sequential();
         features.add(ConvNormActivation.builder(config().stemChannels(), 3)
                 .stride(2).norm(norm()).activation(Activation.HARD_SWISH).build());
@@ -265,12 +261,6 @@ public final class MobileNetV3 extends ConfiguredClassifier<MobileNetV3.Config, 
                 .add(new ActivationBlock(Activation.HARD_SWISH))
                 .add(Dropout.builder().optRate((float) config().dropout()).build())
                 .add(MobileNets.linear(hidden, numClasses));
-    }
-
-    @Override
-    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray out = apply(child("features"), ps, x, training);
-        return consume(out, Ops.globalAvgPool(out));
     }
 
     /**
@@ -298,20 +288,13 @@ public final class MobileNetV3 extends ConfiguredClassifier<MobileNetV3.Config, 
             super(1000, 0.2);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
         Builder(Config c) {
             this();
             arch = c.arch();
             widthMultiplier = c.widthMultiplier();
             reducedTail = c.reducedTail();
             dilated = c.dilated();
-            dropout(c.dropout());
-            numClasses(c.numClasses());
-            inChannels(c.inChannels());
+            shared(c);
         }
 
         /**

@@ -1,22 +1,15 @@
 package org.visionzoo.resnet;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.model.ClassifierBuilder;
-import org.visionzoo.core.model.ImageClassifier;
-import org.visionzoo.core.nn.Activation;
+import org.visionzoo.core.model.ClassifierConfig;
 import org.visionzoo.core.nn.BatchNorm2d;
-import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.Init;
 import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Layers;
-import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.Sequential;
-
-import java.util.List;
 
 /**
  * The CIFAR ResNets of He et al., 2016, "Deep Residual Learning for Image Recognition", section
@@ -31,16 +24,22 @@ import java.util.List;
  * CifarResNet resnet56 = CifarResNet.builder().depth(56).numClasses(10).build();
  * }</pre>
  */
-public final class CifarResNet extends ImageClassifier {
+public final class CifarResNet extends AbstractResNet<CifarResNet.Config, CifarResNet.Builder> {
 
-    private final int depth;
-    private final double dropout;
+    /**
+     * The architecture, immutable.
+     *
+     * @param depth the depth, {@code 6n + 2}
+     * @param numClasses number of classes
+     * @param inChannels input channels
+     * @param dropout dropout before the classifier, in training only (0 in the paper)
+     */
+    public record Config(int depth, int numClasses, int inChannels, double dropout)
+            implements ClassifierConfig {}
 
-    private CifarResNet(int depth, int numClasses, int inChannels, double dropout) {
-        super("fc", inChannels, 64, numClasses);
-        this.depth = depth;
-        this.dropout = dropout;
-        int n = (depth - 2) / 6;
+    private CifarResNet(Config config) {
+        super(config, Builder::new, 64);
+        int n = (config.depth() - 2) / 6;
         add("conv1", CifarBasicBlock.kaimingFanIn(Layers.conv(16, 3, 1, 1)));
         add("bn1", new BatchNorm2d());
         int inPlanes = 16;
@@ -58,32 +57,10 @@ public final class CifarResNet extends ImageClassifier {
     }
 
     @Override
-    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
-        return List.of(
-                new BatchNormFolding.Pair("conv1", "bn1"));
-    }
-
-    @Override
     protected Block newHead(int numClasses) {
         Block fc = Heads.linear(featureDim(), numClasses);
         fc.setInitializer(Init.kaimingNormalFanIn(), Parameter.Type.WEIGHT);
         return fc;
-    }
-
-    @Override
-    protected double featureDropout() {
-        return dropout;
-    }
-
-    @Override
-    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray out = apply(child("conv1"), ps, x, training);
-        out = consume(out, apply(child("bn1"), ps, out, training));
-        out = consume(out, Activation.RELU.apply(out));
-        for (int stage = 1; stage <= 3; stage++) {
-            out = consume(out, apply(child("layer" + stage), ps, out, training));
-        }
-        return consume(out, Ops.globalAvgPool(out));
     }
 
     /**
@@ -92,7 +69,7 @@ public final class CifarResNet extends ImageClassifier {
      * @return the depth
      */
     public int depth() {
-        return depth;
+        return config().depth();
     }
 
     /**
@@ -113,9 +90,10 @@ public final class CifarResNet extends ImageClassifier {
             super(10, 0);
         }
 
-        @Override
-        protected Builder self() {
-            return this;
+        Builder(Config c) {
+            this();
+            shared(c);
+            depth = c.depth();
         }
 
         /**
@@ -140,7 +118,7 @@ public final class CifarResNet extends ImageClassifier {
          * @return a new, uninitialised model
          */
         public CifarResNet build() {
-            return new CifarResNet(depth, numClasses(), inChannels(), dropout());
+            return new CifarResNet(new Config(depth, numClasses(), inChannels(), dropout()));
         }
     }
 }

@@ -1,19 +1,13 @@
 package org.visionzoo.resnet;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 
 import org.visionzoo.core.Checks;
 import org.visionzoo.core.model.ClassifierBuilder;
-import org.visionzoo.core.model.ConfiguredClassifier;
-import org.visionzoo.core.model.ImageClassifier;
-import org.visionzoo.core.nn.Activation;
+import org.visionzoo.core.model.ClassifierConfig;
 import org.visionzoo.core.nn.BatchNorm2d;
-import org.visionzoo.core.nn.BatchNormFolding;
 import org.visionzoo.core.nn.Heads;
 import org.visionzoo.core.nn.Layers;
-import org.visionzoo.core.nn.Ops;
 import org.visionzoo.core.nn.MaxPool2d;
 import org.visionzoo.core.nn.Sequential;
 
@@ -40,7 +34,7 @@ import java.util.List;
  * ResNet cifar18 = ResNet.builder().layers(2, 2, 2, 2).smallInputStem().numClasses(10).build();
  * }</pre>
  */
-public final class ResNet extends ConfiguredClassifier<ResNet.Config, ResNet.Builder> {
+public final class ResNet extends AbstractResNet<ResNet.Config, ResNet.Builder> {
 
     /** The residual block type. */
     public enum BlockType {
@@ -90,7 +84,7 @@ public final class ResNet extends ConfiguredClassifier<ResNet.Config, ResNet.Bui
             double dropout,
             boolean smallInputStem,
             boolean zeroInitResidual,
-            List<Boolean> replaceStrideWithDilation) {
+            List<Boolean> replaceStrideWithDilation) implements ClassifierConfig {
 
         /** Copies the lists. */
         public Config {
@@ -100,8 +94,7 @@ public final class ResNet extends ConfiguredClassifier<ResNet.Config, ResNet.Bui
     }
 
     private ResNet(Config config) {
-        super(config, Builder::new, "fc",
-                config.inChannels(), 512 * config.block().expansion(), config.numClasses());
+        super(config, Builder::new, 512 * config.block().expansion());
         if (config().smallInputStem()) {
             add("conv1", Layers.conv(64, 3, 1, 1));
             add("bn1", new BatchNorm2d());
@@ -156,33 +149,8 @@ public final class ResNet extends ConfiguredClassifier<ResNet.Config, ResNet.Bui
     }
 
     @Override
-    protected List<BatchNormFolding.Pair> foldableBatchNorms() {
-        return List.of(
-                new BatchNormFolding.Pair("conv1", "bn1"));
-    }
-
-    @Override
     protected Block newHead(int numClasses) {
         return Heads.linear(featureDim(), numClasses);
-    }
-
-    @Override
-    protected double featureDropout() {
-        return config().dropout();
-    }
-
-    @Override
-    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
-        NDArray out = apply(child("conv1"), ps, x, training);
-        out = consume(out, apply(child("bn1"), ps, out, training));
-        out = consume(out, Activation.RELU.apply(out));
-        if (!config().smallInputStem()) {
-            out = consume(out, apply(child("maxpool"), ps, out, training));
-        }
-        for (int stage = 1; stage <= 4; stage++) {
-            out = consume(out, apply(child("layer" + stage), ps, out, training));
-        }
-        return consume(out, Ops.globalAvgPool(out));
     }
 
     /**
@@ -219,17 +187,10 @@ public final class ResNet extends ConfiguredClassifier<ResNet.Config, ResNet.Bui
             block = c.block();
             groups = c.groups();
             widthPerGroup = c.widthPerGroup();
-            numClasses(c.numClasses());
-            inChannels(c.inChannels());
-            dropout(c.dropout());
+            shared(c);
             smallInputStem = c.smallInputStem();
             zeroInitResidual = c.zeroInitResidual();
             replaceStrideWithDilation = c.replaceStrideWithDilation();
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
         }
 
         /**

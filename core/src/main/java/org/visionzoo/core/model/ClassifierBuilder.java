@@ -33,11 +33,30 @@ public abstract class ClassifierBuilder<B extends ClassifierBuilder<B>> {
     }
 
     /**
-     * Returns this builder as its own type.
+     * Returns this builder as its own type, for the setters of this class to return. A family
+     * builder {@code F extends ClassifierBuilder<F>} is its own type argument, so the cast holds.
      *
      * @return this
      */
-    protected abstract B self();
+    @SuppressWarnings("unchecked")
+    protected B self() {
+        return (B) this;
+    }
+
+    /**
+     * Copies the settings every classifier shares — classes, input channels, dropout — from a
+     * configuration, for a family builder's constructor that starts from an existing model's
+     * configuration.
+     *
+     * @param config the configuration to copy from
+     * @return this
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    protected final B shared(ClassifierConfig config) {
+        numClasses(config.numClasses());
+        inChannels(config.inChannels());
+        return dropout(config.dropout());
+    }
 
     /**
      * Builds the model.

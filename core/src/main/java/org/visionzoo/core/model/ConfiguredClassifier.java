@@ -16,29 +16,24 @@ import java.util.function.Function;
  * @param <C> the configuration record
  * @param <B> the family's builder
  */
-public abstract class ConfiguredClassifier<C, B extends ClassifierBuilder<B>> extends ImageClassifier {
+public abstract class ConfiguredClassifier<C extends ClassifierConfig, B extends ClassifierBuilder<B>>
+        extends ImageClassifier {
 
     private final C config;
     private final Function<? super C, B> toBuilder;
 
     /**
-     * Creates the classifier; subclasses add their children (the head last).
+     * Creates the classifier, with the input channels and the class count of the configuration;
+     * subclasses add their children (the head last).
      *
      * @param config the configuration
      * @param toBuilder makes a builder holding a configuration
      * @param headName the torchvision module name of the head ({@code fc}, {@code classifier})
-     * @param inChannels input channels
      * @param featureDim width of the pooled features
-     * @param numClasses number of classes
      */
     protected ConfiguredClassifier(
-            C config,
-            Function<? super C, B> toBuilder,
-            String headName,
-            int inChannels,
-            int featureDim,
-            int numClasses) {
-        super(headName, inChannels, featureDim, numClasses);
+            C config, Function<? super C, B> toBuilder, String headName, int featureDim) {
+        super(headName, config.inChannels(), featureDim, config.numClasses());
         this.config = Objects.requireNonNull(config, "config");
         this.toBuilder = Objects.requireNonNull(toBuilder, "toBuilder");
     }

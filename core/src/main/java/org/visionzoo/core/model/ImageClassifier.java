@@ -89,13 +89,28 @@ public abstract class ImageClassifier extends NamedBlock {
     /**
      * Runs the backbone: {@code (N, C, H, W)} to pooled features {@code (N, featureDim)}, in the
      * memory order of its input; {@link #features} converts to the model's memory format first.
+     * The default is torchvision's layout of MobileNet and EfficientNet: the child named {@code
+     * features}, then global average pooling; families laid out otherwise override it.
      *
      * @param ps the parameter store
      * @param x the input batch, left open
      * @param training whether this is a training pass
      * @return the pooled features
      */
-    public abstract NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training);
+    public NDArray forwardFeatures(ParameterStore ps, NDArray x, boolean training) {
+        return globalPool(apply(child("features"), ps, x, training));
+    }
+
+    /**
+     * Global average pooling of a feature map, the last step of every backbone: {@code (N, C, H,
+     * W)} to {@code (N, C)}.
+     *
+     * @param featureMap the feature map, closed here unless it is the result
+     * @return the pooled features
+     */
+    protected final NDArray globalPool(NDArray featureMap) {
+        return consume(featureMap, Ops.globalAvgPool(featureMap));
+    }
 
     /**
      * Initialises the backbone's children for the given input shape. The default initialises the

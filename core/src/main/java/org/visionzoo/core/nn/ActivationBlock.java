@@ -1,15 +1,11 @@
 package org.visionzoo.core.nn;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
+import ai.djl.ndarray.NDArray;
 
 import java.util.Objects;
 
 /** A parameter-free block applying an {@link Activation}, for use inside a {@link Sequential}. */
-public final class ActivationBlock extends AbstractBlock {
+public final class ActivationBlock extends SameShapeBlock {
 
     /** A shared, stateless ReLU, for chains of blocks that are not children. */
     public static final ActivationBlock RELU = new ActivationBlock(Activation.RELU);
@@ -35,14 +31,8 @@ public final class ActivationBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(activation.apply(inputs.singletonOrThrow()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    NDArray compute(NDArray x, boolean training) {
+        return activation.apply(x);
     }
 
     // Nothing to initialise: this keeps the shared RELU free of the input-shape bookkeeping DJL

@@ -1,12 +1,5 @@
 package org.visionzoo.core.nn;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
-
 import java.util.Objects;
 
 /**
@@ -28,7 +21,7 @@ import java.util.Objects;
  *         24, 96, 48, 3, 2, Activation.SILU, 1e-3f, 0.1f, 0.05f));
  * }</pre>
  */
-public final class FusedMBConv extends NamedBlock {
+public final class FusedMBConv extends StochasticResidual {
 
     /**
      * One block, fully resolved.
@@ -53,7 +46,7 @@ public final class FusedMBConv extends NamedBlock {
             Activation activation,
             float bnEps,
             float bnMomentum,
-            float stochasticDepth) {
+            float stochasticDepth) implements Settings {
 
         /**
          * Validates the fields; each message names the field and echoes the value.
@@ -62,29 +55,12 @@ public final class FusedMBConv extends NamedBlock {
          * @throws NullPointerException if {@code activation} is null
          */
         public Config {
-            Layers.positive("inChannels", inChannels);
-            Layers.positive("expandedChannels", expandedChannels);
-            Layers.positive("outChannels", outChannels);
-            InvertedResidual.checkKernel(kernel);
-            InvertedResidual.checkStride(stride);
-            Objects.requireNonNull(activation, "activation");
-            InvertedResidual.checkNorm(bnEps, bnMomentum);
-            InvertedResidual.checkStochasticDepth(stochasticDepth);
-        }
-
-        /**
-         * Whether the block adds its input back: {@code stride == 1 && inChannels == outChannels}.
-         *
-         * @return whether the block is residual
-         */
-        public boolean hasResidual() {
-            return stride == 1 && inChannels == outChannels;
+            validate(inChannels, expandedChannels, outChannels, kernel, stride, activation, bnEps, bnMomentum,
+                    stochasticDepth);
         }
     }
 
     private final Config config;
-    private final Sequential body;
-    private final StochasticDepth stochasticDepth;
 
     /**
      * Builds the block.
@@ -92,25 +68,25 @@ public final class FusedMBConv extends NamedBlock {
      * @param config the block's configuration
      */
     public FusedMBConv(Config config) {
-        this.config = Objects.requireNonNull(config, "config");
+        super("block", body(config), config);
+        this.config = config;
+    }
+
+    private static Sequential body(Config config) {
+        Objects.requireNonNull(config, "config");
+        BatchNorm2d norm = new BatchNorm2d(config.bnEps(), config.bnMomentum());
         Sequential seq = new Sequential();
         if (config.expandedChannels() != config.inChannels()) {
             seq.add(ConvNormActivation.builder(config.expandedChannels(), config.kernel())
-                    .stride(config.stride()).norm(norm()).activation(config.activation()).build());
+                    .stride(config.stride()).norm(norm).activation(config.activation()).build());
             seq.add(ConvNormActivation.builder(config.outChannels(), 1)
-                    .norm(norm()).activation(Activation.IDENTITY).build());
+                    .norm(new BatchNorm2d(config.bnEps(), config.bnMomentum()))
+                    .activation(Activation.IDENTITY).build());
         } else {
             seq.add(ConvNormActivation.builder(config.outChannels(), config.kernel())
-                    .stride(config.stride()).norm(norm()).activation(config.activation()).build());
+                    .stride(config.stride()).norm(norm).activation(config.activation()).build());
         }
-        body = add("block", seq);
-        stochasticDepth = config.hasResidual() && config.stochasticDepth() > 0
-                ? add("stochastic_depth", new StochasticDepth(config.stochasticDepth(), StochasticDepth.Mode.ROW))
-                : null;
-    }
-
-    private BatchNorm2d norm() {
-        return new BatchNorm2d(config.bnEps(), config.bnMomentum());
+        return seq;
     }
 
     /**
@@ -120,35 +96,5 @@ public final class FusedMBConv extends NamedBlock {
      */
     public Config config() {
         return config;
-    }
-
-    /**
-     * Whether the block adds its input back: {@code stride == 1 && inChannels == outChannels}.
-     *
-     * @return whether the block is residual
-     */
-    public boolean hasResidual() {
-        return config.hasResidual();
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(InvertedResidual.residualForward(
-                ps, inputs.singletonOrThrow(), training, body, stochasticDepth, hasResidual()));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return body.getOutputShapes(inputShapes);
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        InvertedResidual.checkInput(inputShapes, config.inChannels());
-        body.initialize(manager, dataType, inputShapes);
-        if (stochasticDepth != null) {
-            stochasticDepth.initialize(manager, dataType, body.getOutputShapes(inputShapes));
-        }
     }
 }

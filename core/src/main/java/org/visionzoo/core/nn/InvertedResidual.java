@@ -1,15 +1,5 @@
 package org.visionzoo.core.nn;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
-
-import org.visionzoo.core.Checks;
-
 import java.util.Objects;
 
 /**
@@ -31,7 +21,7 @@ import java.util.Objects;
  *         InvertedResidual.Layout.BLOCK));
  * }</pre>
  */
-public final class InvertedResidual extends NamedBlock {
+public final class InvertedResidual extends StochasticResidual {
 
     /** How torchvision names the children (the names are the {@code state_dict} keys). */
     public enum Layout {
@@ -114,7 +104,7 @@ public final class InvertedResidual extends NamedBlock {
             float bnEps,
             float bnMomentum,
             float stochasticDepth,
-            Layout layout) {
+            Layout layout) implements Settings {
 
         /**
          * Validates the fields; each message names the field and echoes the value.
@@ -123,15 +113,9 @@ public final class InvertedResidual extends NamedBlock {
          * @throws NullPointerException if {@code activation} or {@code layout} is null
          */
         public Config {
-            Layers.positive("inChannels", inChannels);
-            Layers.positive("expandedChannels", expandedChannels);
-            Layers.positive("outChannels", outChannels);
-            checkKernel(kernel);
-            checkStride(stride);
+            validate(inChannels, expandedChannels, outChannels, kernel, stride, activation, bnEps, bnMomentum,
+                    stochasticDepth);
             Layers.positive("dilation", dilation);
-            Objects.requireNonNull(activation, "activation");
-            checkNorm(bnEps, bnMomentum);
-            checkStochasticDepth(stochasticDepth);
             Objects.requireNonNull(layout, "layout");
             if (squeeze != null && layout == Layout.MOBILENET_V2) {
                 throw new IllegalArgumentException(
@@ -139,21 +123,9 @@ public final class InvertedResidual extends NamedBlock {
                                 + " block has no squeeze-excitation), got " + squeeze);
             }
         }
-
-        /**
-         * Whether the block adds its input back: {@code stride == 1 && inChannels ==
-         * outChannels}, torchvision's {@code use_res_connect}.
-         *
-         * @return whether the block is residual
-         */
-        public boolean hasResidual() {
-            return stride == 1 && inChannels == outChannels;
-        }
     }
 
     private final Config config;
-    private final Sequential body;
-    private final StochasticDepth stochasticDepth;
 
     /**
      * Builds the block.
@@ -161,36 +133,37 @@ public final class InvertedResidual extends NamedBlock {
      * @param config the block's configuration
      */
     public InvertedResidual(Config config) {
-        this.config = Objects.requireNonNull(config, "config");
+        super(Objects.requireNonNull(config, "config").layout() == Layout.MOBILENET_V2 ? "conv" : "block",
+                body(config), config);
+        this.config = config;
+    }
+
+    private static Sequential body(Config config) {
         Sequential seq = new Sequential();
         int expanded = config.expandedChannels();
         if (expanded != config.inChannels()) {
             seq.add(ConvNormActivation.builder(expanded, 1)
-                    .norm(norm()).activation(config.activation()).build());
+                    .norm(norm(config)).activation(config.activation()).build());
         }
         int depthwiseStride = config.dilation() > 1 ? 1 : config.stride();
         seq.add(ConvNormActivation.builder(expanded, config.kernel())
-                .stride(depthwiseStride).groups(expanded).dilation(config.dilation()).norm(norm())
+                .stride(depthwiseStride).groups(expanded).dilation(config.dilation()).norm(norm(config))
                 .activation(config.activation()).build());
         if (config.layout() == Layout.MOBILENET_V2) {
             seq.add(Layers.conv(config.outChannels(), 1, 1, 1));
-            seq.add(norm());
-            body = add("conv", seq);
-        } else {
-            Squeeze se = config.squeeze();
-            if (se != null) {
-                seq.add(new SqueezeExcitation(expanded, se.channels(), se.activation(), se.gate()));
-            }
-            seq.add(ConvNormActivation.builder(config.outChannels(), 1)
-                    .norm(norm()).activation(Activation.IDENTITY).build());
-            body = add("block", seq);
+            seq.add(norm(config));
+            return seq;
         }
-        stochasticDepth = config.hasResidual() && config.stochasticDepth() > 0
-                ? add("stochastic_depth", new StochasticDepth(config.stochasticDepth(), StochasticDepth.Mode.ROW))
-                : null;
+        Squeeze se = config.squeeze();
+        if (se != null) {
+            seq.add(new SqueezeExcitation(expanded, se.channels(), se.activation(), se.gate()));
+        }
+        seq.add(ConvNormActivation.builder(config.outChannels(), 1)
+                .norm(norm(config)).activation(Activation.IDENTITY).build());
+        return seq;
     }
 
-    private BatchNorm2d norm() {
+    private static BatchNorm2d norm(Config config) {
         return new BatchNorm2d(config.bnEps(), config.bnMomentum());
     }
 
@@ -201,83 +174,5 @@ public final class InvertedResidual extends NamedBlock {
      */
     public Config config() {
         return config;
-    }
-
-    /**
-     * Whether the block adds its input back: {@code stride == 1 && inChannels == outChannels}
-     * (torchvision's {@code use_res_connect}).
-     *
-     * @return whether the block is residual
-     */
-    public boolean hasResidual() {
-        return config.hasResidual();
-    }
-
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(residualForward(ps, inputs.singletonOrThrow(), training, body, stochasticDepth,
-                hasResidual()));
-    }
-
-    /** The body, then stochastic depth and the input added back when residual. */
-    static NDArray residualForward(
-            ParameterStore ps, NDArray x, boolean training, Sequential body, StochasticDepth sd,
-            boolean residual) {
-        NDArray y = apply(body, ps, x, training);
-        if (!residual) {
-            return y;
-        }
-        if (sd != null) {
-            y = consume(y, apply(sd, ps, y, training));
-        }
-        NDArray out = y.add(x);
-        y.close();
-        return out;
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return body.getOutputShapes(inputShapes);
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        checkInput(inputShapes, config.inChannels());
-        body.initialize(manager, dataType, inputShapes);
-        if (stochasticDepth != null) {
-            stochasticDepth.initialize(manager, dataType, body.getOutputShapes(inputShapes));
-        }
-    }
-
-    static void checkInput(Shape[] inputShapes, int inChannels) {
-        Shape in = inputShapes[0];
-        if (in.dimension() != 4 || in.get(1) != inChannels) {
-            throw new IllegalArgumentException(
-                    "expected input (N, " + inChannels + ", H, W), got " + in);
-        }
-    }
-
-    static void checkKernel(int kernel) {
-        Checks.oddKernel("kernel", kernel);
-    }
-
-    static void checkStride(int stride) {
-        Checks.stride("stride", stride);
-    }
-
-    static void checkNorm(float bnEps, float bnMomentum) {
-        if (!(bnEps > 0)) {
-            throw new IllegalArgumentException("bnEps must be > 0, got " + bnEps);
-        }
-        if (!(bnMomentum > 0 && bnMomentum <= 1)) {
-            throw new IllegalArgumentException("bnMomentum must be in (0, 1], got " + bnMomentum);
-        }
-    }
-
-    static void checkStochasticDepth(float p) {
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("stochasticDepth must be in [0, 1], got " + p);
-        }
     }
 }

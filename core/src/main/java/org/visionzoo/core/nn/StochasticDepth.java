@@ -1,11 +1,7 @@
 package org.visionzoo.core.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import java.util.Objects;
 
@@ -16,7 +12,7 @@ import java.util.Objects;
  * are scaled by {@code 1 / (1 - p)}, so the expectation is unchanged; in evaluation it is the
  * identity.
  */
-public final class StochasticDepth extends AbstractBlock {
+public final class StochasticDepth extends SameShapeBlock {
 
     /** Whether the drop decision is taken per sample or for the whole batch. */
     public enum Mode {
@@ -54,11 +50,9 @@ public final class StochasticDepth extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+    NDArray compute(NDArray x, boolean training) {
         if (!training || p == 0f) {
-            return new NDList(x);
+            return x;
         }
         long[] noiseShape = new long[x.getShape().dimension()];
         java.util.Arrays.fill(noiseShape, 1L);
@@ -70,16 +64,11 @@ public final class StochasticDepth extends AbstractBlock {
                 NDArray keep = u.lt(survival);
                 NDArray mask = keep.toType(x.getDataType(), false)) {
             if (survival == 0f) {
-                return new NDList(x.mul(mask));
+                return x.mul(mask);
             }
             try (NDArray scaled = mask.div(survival)) {
-                return new NDList(x.mul(scaled));
+                return x.mul(scaled);
             }
         }
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }
