@@ -1,8 +1,9 @@
 package org.visionzoo.benchmarks;
 
 import java.io.PrintStream;
-import java.util.List;
 import java.util.function.Function;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Command line of {@link Bench}: one configuration, measured in this process.
@@ -10,17 +11,13 @@ import java.util.function.Function;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar org.visionzoo.benchmarks.BenchMain \
  *     --model NAME [--batch B] [--image-size S] [--train] [--iterations N] [--warmup W] \
- *     [--threads T] [--json]
+ *     [--threads T] [--no-fold] [--contiguous] [--json]
  * </pre>
  *
  * <p>Prints one line: a summary, or with {@code --json} the {@link BenchResult#toJson()} object.
  * Exit status 2 for bad arguments (the message names the option), 1 for a failed run.
  */
 public final class BenchMain {
-
-    /** The usage text. */
-    public static final String USAGE = "usage: BenchMain --model NAME [--batch B] [--image-size S] [--train]"
-            + " [--iterations N] [--warmup W] [--threads T] [--no-fold] [--contiguous] [--json]";
 
     private BenchMain() {}
 
@@ -31,6 +28,37 @@ public final class BenchMain {
      * @param json whether to print JSON
      */
     public record Args(BenchOptions options, boolean json) {}
+
+    /** The options, as picocli reads them; {@link OnnxBenchMain} adds its own. */
+    static class Arguments {
+
+        @Option(names = "--model", required = true, paramLabel = "NAME", description = "A registered model name.")
+        String model;
+
+        @Option(names = "--batch", paramLabel = "B", converter = MeasureOptions.Positive.class,
+                description = "Images per iteration (default: ${DEFAULT-VALUE}).")
+        int batch = BenchOptions.DEFAULT_BATCH;
+
+        @Option(names = "--image-size", paramLabel = "S", converter = MeasureOptions.Positive.class,
+                description = "The square input size (default: the model's).")
+        int imageSize;
+
+        @Option(names = "--train", description = "Measure a training step instead of an evaluation forward pass.")
+        boolean train;
+
+        @Mixin MeasureOptions measure = new MeasureOptions();
+
+        @Mixin ModelRunOptions run = new ModelRunOptions();
+
+        @Option(names = "--json", description = "Print the result as one JSON object.")
+        boolean json;
+
+        /** The arguments read. */
+        Args args() {
+            return new Args(new BenchOptions(model, batch, imageSize, train, measure.iterations, measure.warmup,
+                    measure.threads, !run.noFold, !run.contiguous), json);
+        }
+    }
 
     /**
      * Runs the command.
@@ -55,7 +83,7 @@ public final class BenchMain {
      * @return the exit status
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run("BenchMain", USAGE, args, out, err, Bench::run);
+        return run("BenchMain", new Arguments(), args, out, err, Bench::run);
     }
 
     /**
@@ -63,35 +91,21 @@ public final class BenchMain {
      * side of a comparison shares.
      *
      * @param name the program's name, for messages
-     * @param usage the usage text
+     * @param arguments the options to fill in
      * @param args the arguments
      * @param out where the result goes
      * @param err where errors go
      * @param bench the measurement
      * @return the exit status: 0, 1 when the measurement failed, 2 for bad arguments
      */
-    static int run(String name, String usage, String[] args, PrintStream out, PrintStream err,
+    static int run(String name, Arguments arguments, String[] args, PrintStream out, PrintStream err,
             Function<BenchOptions, BenchResult> bench) {
-        Args a;
-        try {
-            a = parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(name + ": " + e.getMessage());
-            err.println(usage);
-            return 2;
-        }
-        if (a == null) {
-            out.println(usage);
-            return 0;
-        }
-        try {
+        return CommandLines.run(name, arguments, args, arguments::args, out, err, () -> {
+            Args a = arguments.args();
             BenchResult r = bench.apply(a.options());
             out.println(a.json() ? r.toJson() : r.toText());
             return 0;
-        } catch (RuntimeException e) {
-            err.println(name + ": " + e.getMessage());
-            return 1;
-        }
+        });
     }
 
     /**
@@ -99,68 +113,10 @@ public final class BenchMain {
      *
      * @param args the arguments
      * @return the parsed arguments, or {@code null} for {@code --help}
-     * @throws IllegalArgumentException naming the offending option
+     * @throws picocli.CommandLine.ParameterException naming the offending option
      */
     public static Args parse(String... args) {
-        String model = null;
-        BenchOptions o = BenchOptions.of("?");
-        boolean json = false;
-        List<String> list = List.of(args);
-        for (int i = 0; i < list.size(); i++) {
-            String a = list.get(i);
-            switch (a) {
-                case "--help", "-h" -> {
-                    return null;
-                }
-                case "--model" -> model = value(list, i++);
-                case "--batch" -> o = o.withBatch(positive(list, i++));
-                case "--image-size" -> o = o.withImageSize(positive(list, i++));
-                case "--iterations" -> o = o.withIterations(positive(list, i++));
-                case "--warmup" -> o = o.withWarmup(nonNegative(list, i++));
-                case "--threads" -> o = o.withThreads(positive(list, i++));
-                case "--train" -> o = o.withTrain(true);
-                case "--no-fold" -> o = o.withFoldBatchNorm(false);
-                case "--contiguous" -> o = o.withChannelsLast(false);
-                case "--json" -> json = true;
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-            }
-        }
-        if (model == null) {
-            throw new IllegalArgumentException("--model is required");
-        }
-        return new Args(new BenchOptions(model, o.batch(), o.imageSize(), o.train(), o.iterations(), o.warmup(),
-                o.threads(), o.foldBatchNorm(), o.channelsLast()), json);
-    }
-
-    static String value(List<String> args, int i) {
-        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-            throw new IllegalArgumentException(args.get(i) + " needs a value");
-        }
-        return args.get(i + 1);
-    }
-
-    static int positive(List<String> args, int i) {
-        int v = integer(args, i);
-        if (v <= 0) {
-            throw new IllegalArgumentException(args.get(i) + " must be > 0, got " + v);
-        }
-        return v;
-    }
-
-    static int nonNegative(List<String> args, int i) {
-        int v = integer(args, i);
-        if (v < 0) {
-            throw new IllegalArgumentException(args.get(i) + " must be >= 0, got " + v);
-        }
-        return v;
-    }
-
-    private static int integer(List<String> args, int i) {
-        String s = value(args, i);
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(args.get(i) + " expects an integer, got '" + s + "'", e);
-        }
+        Arguments a = new Arguments();
+        return CommandLines.parse("BenchMain", a, args).isUsageHelpRequested() ? null : a.args();
     }
 }

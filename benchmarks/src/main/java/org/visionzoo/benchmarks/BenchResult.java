@@ -1,8 +1,8 @@
 package org.visionzoo.benchmarks;
 
+import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -46,7 +46,9 @@ public record BenchResult(
         double peakRssMb,
         String engine) {
 
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    /** Writes the components under their JSON keys: {@code imageSize} as {@code image_size}. */
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
 
     /** Copies the list. */
     public BenchResult {
@@ -91,26 +93,16 @@ public record BenchResult(
      * @return the JSON object, without a line break
      */
     public String toJson() {
-        JsonObject o = new JsonObject();
-        o.addProperty("model", model);
-        o.addProperty("mode", mode);
-        o.addProperty("batch", batch);
-        o.addProperty("image_size", imageSize);
-        o.addProperty("threads", threads);
-        o.addProperty("iterations", iterations);
-        o.addProperty("warmup", warmup);
-        o.addProperty("images_per_second", round(imagesPerSecond));
-        o.addProperty("ms_per_batch", round(msPerBatch));
-        o.addProperty("ms_per_batch_p10", round(msPerBatchP10));
-        o.addProperty("ms_per_batch_p90", round(msPerBatchP90));
-        o.addProperty("peak_rss_mb", round(peakRssMb));
-        o.addProperty("engine", engine);
-        JsonArray times = new JsonArray();
-        for (double v : msPerIteration) {
-            times.add(round(v));
-        }
-        o.add("ms_per_iteration", times);
+        JsonObject o = GSON.toJsonTree(rounded()).getAsJsonObject();
+        o.add("ms_per_iteration", o.remove("ms_per_iteration")); // last, as bench.py prints it
         return GSON.toJson(o);
+    }
+
+    /** This result with every measured value rounded to 3 decimals, as the JSON gives it. */
+    private BenchResult rounded() {
+        return new BenchResult(model, mode, batch, imageSize, threads, iterations, warmup,
+                msPerIteration.stream().map(BenchResult::round).toList(), round(imagesPerSecond), round(msPerBatch),
+                round(msPerBatchP10), round(msPerBatchP90), round(peakRssMb), engine);
     }
 
     /**

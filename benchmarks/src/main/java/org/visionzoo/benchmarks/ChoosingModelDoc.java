@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.model.Models;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Writes {@code docs/choosing-a-model.md}: for every registered model ({@link Models#list()}) its
@@ -75,17 +77,40 @@ public final class ChoosingModelDoc {
 
     private ChoosingModelDoc() {}
 
-    /** The parsed options. */
+    /** The options, as picocli reads them. */
     static final class Config {
+
+        @Option(names = "--out", paramLabel = "FILE", description = "The file to write (default: ${DEFAULT-VALUE}).")
         Path out = Path.of("docs/choosing-a-model.md");
-        boolean measure = true;
+
+        @Option(names = "--no-measure", description = "Write \"not measured\" instead of measuring.")
+        boolean noMeasure;
+
+        @Option(names = "--measurements", paramLabel = "FILE",
+                description = "Take the measurements from JSON lines as BenchMain --json prints them.")
         Path measurements;
+
+        @Option(names = "--models", paramLabel = "MODEL", split = ",",
+                description = "Measure these models only (default: all).")
         Set<String> models;
+
+        @Option(names = "--batch", paramLabel = "B", converter = MeasureOptions.Positive.class,
+                description = "Images per iteration (default: ${DEFAULT-VALUE}).")
         int batch = 16;
-        int iterations = 5;
-        int warmup = 2;
-        int threads = BenchOptions.DEFAULT_THREADS;
-        List<String> argv;
+
+        @Mixin MeasureOptions measure = new MeasureOptions(5, 2);
+
+        List<String> argv = List.of();
+
+        /** Checks what picocli cannot: the model names. */
+        void complete(String... args) {
+            argv = List.of(args);
+            if (models != null) {
+                for (String m : models) {
+                    Models.spec(m); // unknown names fail here, with the closest ones
+                }
+            }
+        }
     }
 
     /**
@@ -106,72 +131,39 @@ public final class ChoosingModelDoc {
      * @return the exit status: 0, 1 for a failure, 2 for bad arguments
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Config c;
-        try {
-            c = parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("ChoosingModelDoc: " + e.getMessage());
-            return 2;
-        }
-        try {
-            Map<String, BenchResult> measured = new HashMap<>();
-            if (c.measurements != null) {
-                for (String line : Files.readAllLines(c.measurements)) {
-                    if (line.startsWith("{")) {
-                        BenchResult r = BenchResult.fromJson(line);
-                        measured.merge(key(r.model(), r.train()), r,
-                                (a, b) -> a.imagesPerSecond() >= b.imagesPerSecond() ? a : b);
-                    }
-                }
-            } else if (c.measure) {
-                for (ModelSpec s : Models.list()) {
-                    if (c.models != null && !c.models.contains(s.name())) {
-                        continue;
-                    }
-                    for (boolean train : new boolean[] {false, true}) {
-                        out.println("measuring " + s.name() + (train ? " train" : " eval") + " ...");
-                        measured.put(key(s.name(), train), measure(c, s, train));
-                    }
-                }
-            }
-            String doc = render(Models.list(), measured, c);
-            Path parent = c.out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(c.out, doc);
-            out.println("wrote " + c.out);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("ChoosingModelDoc: " + e.getMessage());
-            return 1;
-        }
+        Config c = new Config();
+        return CommandLines.run("ChoosingModelDoc", c, args, () -> c.complete(args), out, err, () -> run(c, out));
     }
 
-    static Config parse(String... args) {
-        Config c = new Config();
-        c.argv = List.of(args);
-        List<String> list = c.argv;
-        for (int i = 0; i < list.size(); i++) {
-            String a = list.get(i);
-            switch (a) {
-                case "--out" -> c.out = Path.of(BenchMain.value(list, i++));
-                case "--no-measure" -> c.measure = false;
-                case "--measurements" -> c.measurements = Path.of(BenchMain.value(list, i++));
-                case "--models" -> c.models = new LinkedHashSet<>(List.of(BenchMain.value(list, i++).split(",")));
-                case "--batch" -> c.batch = BenchMain.positive(list, i++);
-                case "--iterations" -> c.iterations = BenchMain.positive(list, i++);
-                case "--warmup" -> c.warmup = BenchMain.nonNegative(list, i++);
-                case "--threads" -> c.threads = BenchMain.positive(list, i++);
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+    private static int run(Config c, PrintStream out) throws IOException {
+        Map<String, BenchResult> measured = new HashMap<>();
+        if (c.measurements != null) {
+            for (String line : Files.readAllLines(c.measurements)) {
+                if (line.startsWith("{")) {
+                    BenchResult r = BenchResult.fromJson(line);
+                    measured.merge(key(r.model(), r.train()), r,
+                            (a, b) -> a.imagesPerSecond() >= b.imagesPerSecond() ? a : b);
+                }
+            }
+        } else if (!c.noMeasure) {
+            for (ModelSpec s : Models.list()) {
+                if (c.models != null && !c.models.contains(s.name())) {
+                    continue;
+                }
+                for (boolean train : new boolean[] {false, true}) {
+                    out.println("measuring " + s.name() + (train ? " train" : " eval") + " ...");
+                    measured.put(key(s.name(), train), measure(c, s, train));
+                }
             }
         }
-        if (c.models != null) {
-            for (String m : c.models) {
-                Models.spec(m); // unknown names fail here, with the closest ones
-            }
+        String doc = render(Models.list(), measured, c);
+        Path parent = c.out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
-        return c;
+        Files.writeString(c.out, doc);
+        out.println("wrote " + c.out);
+        return 0;
     }
 
     static String key(String model, boolean train) {
@@ -180,26 +172,9 @@ public final class ChoosingModelDoc {
 
     private static BenchResult measure(Config c, ModelSpec s, boolean train) throws IOException {
         Compare.Config cc = new Compare.Config();
-        cc.iterations = c.iterations;
-        cc.warmup = c.warmup;
-        cc.threads = c.threads;
+        cc.measure = c.measure;
         List<String> cmd = Compare.javaCommand(cc, new Compare.Spec(s.name(), train, c.batch, s.imageSize()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().putAll(Compare.environment());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String stdout = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            p.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("exit status " + p.exitValue() + " of " + Compare.shell(cmd));
-        }
-        return BenchResult.fromJson(stdout.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                .orElseThrow(() -> new IllegalStateException("no JSON from " + Compare.shell(cmd))));
+        return Compare.runProcess(cmd, Compare.environment());
     }
 
     /**

@@ -14,6 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Runs the same workloads in PyTorch eager ({@code benchmarks/python/bench.py}) and in VisionZoo
@@ -115,31 +119,80 @@ public final class Compare {
             if (train) {
                 a.add("--train");
             }
-            a.addAll(List.of("--iterations", "" + c.iterations, "--warmup", "" + c.warmup, "--threads", "" + c.threads,
-                    "--json"));
+            a.addAll(c.measure.arguments());
+            a.add("--json");
             return a;
+        }
+
+        /** Reads {@code --workload}'s value. */
+        static final class Converter implements ITypeConverter<Spec> {
+            @Override
+            public Spec convert(String value) {
+                try {
+                    return parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new TypeConversionException(e.getMessage());
+                }
+            }
         }
     }
 
-    /** The parsed options. */
+    /** The options, as picocli reads them. */
     static final class Config {
-        List<Spec> workloads = new ArrayList<>();
+
+        @Option(names = "--rounds", paramLabel = "R", converter = MeasureOptions.Positive.class,
+                description = "Rounds; each runs every workload once per side (default: ${DEFAULT-VALUE}).")
         int rounds = 5;
-        int iterations = BenchOptions.DEFAULT_ITERATIONS;
-        int warmup = BenchOptions.DEFAULT_WARMUP;
-        int threads = BenchOptions.DEFAULT_THREADS;
+
+        @Mixin MeasureOptions measure = new MeasureOptions();
+
+        @Option(names = "--out", paramLabel = "FILE",
+                description = "The Markdown file whose generated section is written (default: ${DEFAULT-VALUE}).")
         Path out = Path.of("docs/benchmarks.md");
+
+        @Option(names = "--json-out", paramLabel = "FILE", description = "Also write VisionZoo's results as JSON lines.")
         Path jsonOut;
-        boolean dryRun;
-        boolean noFold;
-        boolean contiguous;
-        boolean pytorchChannelsLast;
-        String allocator = "glibc";
+
+        @Option(names = "--workload", paramLabel = "SPEC", converter = Spec.Converter.class,
+                description = "A workload, model:eval|train:batch:size; repeatable (default: resnet50:eval:32:224"
+                        + " and resnet18:train:32:224).")
+        List<Spec> workloads = new ArrayList<>();
+
+        @Option(names = "--python", paramLabel = "PY", description = "The Python interpreter (default: ${DEFAULT-VALUE}).")
         String python = "/usr/bin/python3";
+
+        @Option(names = "--script", paramLabel = "FILE",
+                description = "bench.py (default: benchmarks/python/bench.py above the working directory).")
         Path script;
+
+        @Option(names = "--dry-run", description = "Print the commands and the environment; run nothing.")
+        boolean dryRun;
+
+        @Mixin ModelRunOptions run = new ModelRunOptions();
+
+        @Option(names = "--pytorch-channels-last", description = "PyTorch in channels-last order (its opt-in).")
+        boolean pytorchChannelsLast;
+
+        @Option(names = "--allocator", paramLabel = "A",
+                description = "glibc (with ./zoo's settings), tcmalloc or jemalloc, preloaded into both sides"
+                        + " (default: ${DEFAULT-VALUE}).")
+        String allocator = "glibc";
+
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = System.getProperty("java.class.path");
-        List<String> argv;
+        List<String> argv = List.of();
+
+        /** Fills in the defaults that depend on other options and checks what picocli cannot. */
+        void complete(String... args) {
+            argv = List.of(args);
+            if (workloads.isEmpty()) {
+                DEFAULT_WORKLOADS.forEach(w -> workloads.add(Spec.parse(w)));
+            }
+            environment(allocator); // validates the name and finds the library now
+            if (script == null) {
+                script = findScript();
+            }
+        }
     }
 
     /**
@@ -160,13 +213,11 @@ public final class Compare {
      * @return the exit status: 0, 1 for a failed run, 2 for bad arguments
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Config c;
-        try {
-            c = parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("Compare: " + e.getMessage());
-            return 2;
-        }
+        Config c = new Config();
+        return CommandLines.run("Compare", c, args, () -> c.complete(args), out, err, () -> run(c, out));
+    }
+
+    private static int run(Config c, PrintStream out) throws IOException {
         if (c.dryRun) {
             for (Spec s : c.workloads) {
                 out.println("# " + s.label());
@@ -177,74 +228,50 @@ public final class Compare {
                     .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" ")));
             return 0;
         }
-        try {
-            Map<Spec, List<BenchResult>> py = new LinkedHashMap<>();
-            Map<Spec, List<BenchResult>> vz = new LinkedHashMap<>();
-            for (int r = 1; r <= c.rounds; r++) {
-                for (Spec s : c.workloads) {
-                    boolean pythonFirst = r % 2 == 1;
-                    for (int k = 0; k < 2; k++) {
-                        boolean python = pythonFirst == (k == 0);
-                        List<String> cmd = python ? pythonCommand(c, s) : javaCommand(c, s);
-                        BenchResult res = runProcess(cmd, environment(c.allocator));
-                        (python ? py : vz).computeIfAbsent(s, x -> new ArrayList<>()).add(res);
-                        out.printf(Locale.ROOT, "round %d/%d %-28s %-10s %8.2f images/s  peak %6.0f MiB%n", r,
-                                c.rounds, s.label(), python ? "PyTorch" : "VisionZoo", res.imagesPerSecond(),
-                                res.peakRssMb());
-                    }
+        Map<Spec, List<BenchResult>> py = new LinkedHashMap<>();
+        Map<Spec, List<BenchResult>> vz = new LinkedHashMap<>();
+        for (int r = 1; r <= c.rounds; r++) {
+            for (Spec s : c.workloads) {
+                boolean pythonFirst = r % 2 == 1;
+                for (int k = 0; k < 2; k++) {
+                    boolean python = pythonFirst == (k == 0);
+                    List<String> cmd = python ? pythonCommand(c, s) : javaCommand(c, s);
+                    BenchResult res = runProcess(cmd, environment(c.allocator));
+                    (python ? py : vz).computeIfAbsent(s, x -> new ArrayList<>()).add(res);
+                    out.printf(Locale.ROOT, "round %d/%d %-28s %-10s %8.2f images/s  peak %6.0f MiB%n", r,
+                            c.rounds, s.label(), python ? "PyTorch" : "VisionZoo", res.imagesPerSecond(),
+                            res.peakRssMb());
                 }
             }
-            String section = section(c, py, vz);
-            MarkdownSection.write(c.out, SECTION, header(), section);
-            out.println("wrote " + c.out);
-            if (c.jsonOut != null) {
-                StringBuilder lines = new StringBuilder();
-                for (List<BenchResult> l : vz.values()) {
-                    for (BenchResult b : l) {
-                        lines.append(b.toJson()).append('\n');
-                    }
-                }
-                Files.writeString(c.jsonOut, lines);
-                out.println("wrote " + c.jsonOut);
-            }
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("Compare: " + e.getMessage());
-            return 1;
         }
+        String section = section(c, py, vz);
+        MarkdownSection.write(c.out, SECTION, header(), section);
+        out.println("wrote " + c.out);
+        if (c.jsonOut != null) {
+            StringBuilder lines = new StringBuilder();
+            for (List<BenchResult> l : vz.values()) {
+                for (BenchResult b : l) {
+                    lines.append(b.toJson()).append('\n');
+                }
+            }
+            Files.writeString(c.jsonOut, lines);
+            out.println("wrote " + c.jsonOut);
+        }
+        return 0;
     }
 
+    /**
+     * Reads the arguments.
+     *
+     * @param args the arguments
+     * @return the options, defaults filled in
+     * @throws picocli.CommandLine.ParameterException naming a bad option
+     * @throws IllegalArgumentException for an unknown allocator or a missing bench.py
+     */
     static Config parse(String... args) {
         Config c = new Config();
-        c.argv = List.of(args);
-        List<String> list = c.argv;
-        for (int i = 0; i < list.size(); i++) {
-            String a = list.get(i);
-            switch (a) {
-                case "--rounds" -> c.rounds = BenchMain.positive(list, i++);
-                case "--iterations" -> c.iterations = BenchMain.positive(list, i++);
-                case "--warmup" -> c.warmup = BenchMain.nonNegative(list, i++);
-                case "--threads" -> c.threads = BenchMain.positive(list, i++);
-                case "--out" -> c.out = Path.of(BenchMain.value(list, i++));
-                case "--json-out" -> c.jsonOut = Path.of(BenchMain.value(list, i++));
-                case "--workload" -> c.workloads.add(Spec.parse(BenchMain.value(list, i++)));
-                case "--python" -> c.python = BenchMain.value(list, i++);
-                case "--script" -> c.script = Path.of(BenchMain.value(list, i++));
-                case "--dry-run" -> c.dryRun = true;
-                case "--no-fold" -> c.noFold = true;
-                case "--contiguous" -> c.contiguous = true;
-                case "--pytorch-channels-last" -> c.pytorchChannelsLast = true;
-                case "--allocator" -> c.allocator = BenchMain.value(list, i++);
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-            }
-        }
-        if (c.workloads.isEmpty()) {
-            DEFAULT_WORKLOADS.forEach(w -> c.workloads.add(Spec.parse(w)));
-        }
-        environment(c.allocator); // validates the name and finds the library now
-        if (c.script == null) {
-            c.script = findScript();
-        }
+        CommandLines.parse("Compare", c, args);
+        c.complete(args);
         return c;
     }
 
@@ -266,14 +293,9 @@ public final class Compare {
         List<String> cmd = new ArrayList<>(List.of(c.java, JIT_OPTION, "-Dai.djl.offline=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
-                "-D" + Bench.THREADS_PROPERTY + "=" + c.threads, "-cp", c.classpath, BenchMain.class.getName()));
+                "-D" + Bench.THREADS_PROPERTY + "=" + c.measure.threads, "-cp", c.classpath, BenchMain.class.getName()));
         cmd.addAll(s.args(c));
-        if (c.noFold) {
-            cmd.add("--no-fold");
-        }
-        if (c.contiguous) {
-            cmd.add("--contiguous");
-        }
+        cmd.addAll(c.run.arguments());
         return cmd;
     }
 
@@ -324,7 +346,12 @@ public final class Compare {
         return env;
     }
 
-    private static BenchResult runProcess(List<String> cmd, Map<String, String> environment) throws IOException {
+    /**
+     * Runs one side's process (at most an hour) and reads the last JSON line it prints.
+     *
+     * @throws IllegalStateException if it fails, times out or prints no JSON
+     */
+    static BenchResult runProcess(List<String> cmd, Map<String, String> environment) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().putAll(environment);
         Process p = pb.start();
@@ -383,9 +410,9 @@ public final class Compare {
         String pyEngine = py.values().stream().flatMap(List::stream).map(BenchResult::engine).findFirst().orElse("?");
         String vzEngine = vz.values().stream().flatMap(List::stream).map(BenchResult::engine).findFirst().orElse("?");
         sb.append("Measured ").append(LocalDate.now(ZoneOffset.UTC)).append(" on ").append(Host.current().describe())
-                .append(", ").append(c.threads)
-                .append(" intra-op threads, ").append(c.rounds).append(" rounds of ").append(c.warmup)
-                .append(" warm-up + ").append(c.iterations).append(" timed iterations per process.\n\n");
+                .append(", ").append(c.measure.threads)
+                .append(" intra-op threads, ").append(c.rounds).append(" rounds of ").append(c.measure.warmup)
+                .append(" warm-up + ").append(c.measure.iterations).append(" timed iterations per process.\n\n");
         sb.append("- VisionZoo: ").append(vzEngine).append(", Java ").append(System.getProperty("java.version"))
                 .append(" (").append(System.getProperty("java.vm.name")).append(")\n");
         sb.append("- PyTorch: ").append(pyEngine).append(", ").append(Machine.pythonVersion(c.python)).append('\n');

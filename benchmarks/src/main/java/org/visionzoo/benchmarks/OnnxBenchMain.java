@@ -2,8 +2,7 @@ package org.visionzoo.benchmarks;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import picocli.CommandLine.Option;
 
 /**
  * Command line of {@link OnnxBench}: {@link BenchMain}'s options (evaluation only) plus {@code
@@ -15,16 +14,20 @@ import java.util.List;
  */
 public final class OnnxBenchMain {
 
-    /** The usage text. */
-    public static final String USAGE = "usage: OnnxBenchMain --model NAME [--onnx FILE] [--batch B] [--image-size S]"
-            + " [--iterations N] [--warmup W] [--threads T] [--json]";
-
     private OnnxBenchMain() {}
+
+    /** {@link BenchMain}'s options and {@code --onnx}. */
+    static final class Arguments extends BenchMain.Arguments {
+
+        @Option(names = "--onnx", paramLabel = "FILE",
+                description = "Measure this ONNX file (input (N, 3, S, S)) instead of VisionZoo's export in memory.")
+        Path onnx;
+    }
 
     /**
      * Runs one measurement and prints its result.
      *
-     * @param args see {@link #USAGE}
+     * @param args the options of {@link BenchMain}, and {@code --onnx FILE}
      */
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
@@ -35,28 +38,13 @@ public final class OnnxBenchMain {
     /**
      * Runs one measurement.
      *
-     * @param args see {@link #USAGE}
+     * @param args the options of {@link BenchMain}, and {@code --onnx FILE}
      * @param out where the result goes
      * @param err where errors go
      * @return the exit status: 0, 1 when the measurement failed, 2 for bad arguments
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Path onnx = null;
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--onnx")) {
-                if (i + 1 >= args.length) {
-                    err.println("OnnxBenchMain: --onnx needs a FILE");
-                    err.println(USAGE);
-                    return 2;
-                }
-                onnx = Path.of(args[++i]);
-            } else {
-                rest.add(args[i]);
-            }
-        }
-        Path file = onnx;
-        return BenchMain.run("OnnxBenchMain", USAGE, rest.toArray(String[]::new), out, err,
-                options -> OnnxBench.run(options, file));
+        Arguments a = new Arguments();
+        return BenchMain.run("OnnxBenchMain", a, args, out, err, options -> OnnxBench.run(options, a.onnx));
     }
 }

@@ -51,12 +51,7 @@ public final class Workload implements AutoCloseable {
     /** The seed of the inputs and labels. */
     public static final long SEED = 42;
 
-    private final String model;
-    private final boolean train;
-    private final int batch;
-    private final int imageSize;
-    private final boolean foldBatchNorm;
-    private final MemoryFormat memoryFormat;
+    private final BenchOptions options;
 
     private NDManager manager;
     private ImageClassifier net;
@@ -65,18 +60,10 @@ public final class Workload implements AutoCloseable {
     private Optimizer optimizer;
     private CrossEntropy loss;
 
-    private Workload(
-            String model, boolean train, int batch, int imageSize, boolean foldBatchNorm, MemoryFormat memoryFormat) {
-        ModelSpec spec = Models.spec(model);
-        if (batch <= 0) {
-            throw new IllegalArgumentException("batch must be > 0, got " + batch);
-        }
-        this.model = spec.name();
-        this.train = train;
-        this.batch = batch;
-        this.imageSize = imageSize > 0 ? imageSize : spec.imageSize();
-        this.foldBatchNorm = foldBatchNorm && !train;
-        this.memoryFormat = memoryFormat;
+    private Workload(BenchOptions o) {
+        ModelSpec spec = Models.spec(o.model());
+        this.options = new BenchOptions(spec.name(), o.batch(), o.imageSize() > 0 ? o.imageSize() : spec.imageSize(),
+                o.train(), o.iterations(), o.warmup(), o.threads(), o.foldBatchNorm() && !o.train(), o.channelsLast());
     }
 
     /**
@@ -90,7 +77,7 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown model or a bad size
      */
     public static Workload eval(String model, int batch, int imageSize) {
-        return new Workload(model, false, batch, imageSize, true, MemoryFormat.AUTO);
+        return of(BenchOptions.of(model).withBatch(batch).withImageSize(imageSize));
     }
 
     /**
@@ -103,7 +90,7 @@ public final class Workload implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown model or a bad size
      */
     public static Workload train(String model, int batch, int imageSize) {
-        return new Workload(model, true, batch, imageSize, false, MemoryFormat.AUTO);
+        return of(BenchOptions.of(model).withBatch(batch).withImageSize(imageSize).withTrain(true));
     }
 
     /**
@@ -113,8 +100,7 @@ public final class Workload implements AutoCloseable {
      * @return the workload, not set up yet
      */
     public static Workload of(BenchOptions o) {
-        return new Workload(o.model(), o.train(), o.batch(), o.imageSize(), o.foldBatchNorm(),
-                o.channelsLast() ? MemoryFormat.AUTO : MemoryFormat.CONTIGUOUS);
+        return new Workload(o);
     }
 
     /**
@@ -128,20 +114,22 @@ public final class Workload implements AutoCloseable {
         if (manager != null) {
             throw new IllegalStateException("already set up");
         }
-        ModelSpec spec = Models.spec(model);
+        ModelSpec spec = Models.spec(options.model());
         manager = Engine.getInstance().newBaseManager();
-        net = spec.create(spec.numClasses(), 3).initialize(manager, imageSize);
-        net.memoryFormat(memoryFormat);
-        if (foldBatchNorm) {
+        net = spec.create(spec.numClasses(), 3).initialize(manager, options.imageSize());
+        net.memoryFormat(options.channelsLast() ? MemoryFormat.AUTO : MemoryFormat.CONTIGUOUS);
+        if (options.foldBatchNorm()) {
             net.optimizeForInference();
         }
+        int batch = options.batch();
+        int size = options.imageSize();
         SplittableRandom random = new SplittableRandom(SEED);
-        float[] pixels = new float[batch * 3 * imageSize * imageSize];
+        float[] pixels = new float[batch * 3 * size * size];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) gaussian(random);
         }
-        input = manager.create(pixels, new Shape(batch, 3, imageSize, imageSize));
-        if (train) {
+        input = manager.create(pixels, new Shape(batch, 3, size, size));
+        if (options.train()) {
             int[] y = new int[batch];
             for (int i = 0; i < batch; i++) {
                 y[i] = random.nextInt(spec.numClasses());
@@ -168,7 +156,7 @@ public final class Workload implements AutoCloseable {
             // Results belong to the manager of their first operand: lending the batch to the
             // scope makes everything this call creates the scope's, freed when it closes.
             input.tempAttach(scope);
-            if (!train) {
+            if (!options.train()) {
                 NDArray logits = Inference.logits(net, input);
                 return logits.getFloat(0, 0);
             }
@@ -188,39 +176,13 @@ public final class Workload implements AutoCloseable {
     }
 
     /**
-     * The model name.
+     * What this workload runs: the options it was made from with the model's registered name, the
+     * image size resolved and no batch-norm folding for training.
      *
-     * @return the registered name
+     * @return the options
      */
-    public String model() {
-        return model;
-    }
-
-    /**
-     * Whether this is a training step.
-     *
-     * @return {@code true} for training
-     */
-    public boolean isTrain() {
-        return train;
-    }
-
-    /**
-     * The batch size.
-     *
-     * @return images per {@link #runOnce()}
-     */
-    public int batch() {
-        return batch;
-    }
-
-    /**
-     * The image size.
-     *
-     * @return the square input size (resolved)
-     */
-    public int imageSize() {
-        return imageSize;
+    public BenchOptions options() {
+        return options;
     }
 
     /** Closes the optimizer, the model's parameters and the batch. */

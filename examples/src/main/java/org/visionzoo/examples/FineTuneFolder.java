@@ -48,17 +48,17 @@ public final class FineTuneFolder {
      * @throws Exception if a file is missing or does not fit
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 3) {
-            System.err.println("usage: fine-tune FOLDER RESNET18.safetensors OUT_DIR [IMAGE_SIZE] [EPOCHS_PER_PHASE]");
+        ExampleArgs a = ExampleArgs.of(args, 3, "fine-tune FOLDER RESNET18.safetensors OUT_DIR [IMAGE_SIZE] [EPOCHS_PER_PHASE]");
+        if (a == null) {
             return;
         }
-        Path folder = Path.of(args[0]);
+        Path folder = a.path(0);
         // "pretrained": torchvision's IMAGENET1K_V1, downloaded on first use into the cache (checksummed)
-        Path weights = args[1].equals("pretrained") ? Pretrained.standard().fetch("resnet18", "IMAGENET1K_V1")
-                : Path.of(args[1]);
-        Path out = Path.of(args[2]);
-        int size = args.length > 3 ? Integer.parseInt(args[3]) : 224;
-        int epochs = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        Path weights = a.get(1).equals("pretrained") ? Pretrained.standard().fetch("resnet18", "IMAGENET1K_V1")
+                : a.path(1);
+        Path out = a.path(2);
+        int size = a.intOr(3, 224);
+        int epochs = a.intOr(4, 1);
 
         ImageFolder.Splits data = ImageFolder.splits(folder, 0.2, 1, ImageFolder.Options.defaults());
         int classes = data.train().numClasses();
@@ -82,27 +82,29 @@ public final class FineTuneFolder {
 
             // Phase 1: only the head learns.
             model.freezeBackbone(true);
-            try (Trainer head = Trainer.builder(model)
-                    .optimizer(groups -> AdamW.builder().build(groups))
-                    .weightDecay(0f)
-                    .schedule((perEpoch, total) -> Schedules.warmupCosine(1e-3f, 0, total))
-                    .epochs(epochs).seed(1).runDirectory(out.resolve("head")).build()) {
-                EvalResult r = head.fit(train, val).lastValidation();
-                System.out.printf("head only: val top-1 %.2f%%%n", 100 * r.top1());
-            }
+            phase("head only", model, train, val, 1e-3f, 0f, epochs, 1, out.resolve("head"));
 
             // Phase 2: everything learns, ten times slower.
             model.freezeBackbone(false);
-            try (Trainer all = Trainer.builder(model)
-                    .optimizer(groups -> AdamW.builder().build(groups))
-                    .weightDecay(0.05f)
-                    .schedule((perEpoch, total) -> Schedules.warmupCosine(1e-4f, 0, total))
-                    .epochs(epochs).seed(2).runDirectory(out.resolve("all")).build()) {
-                EvalResult r = all.fit(train, val).lastValidation();
-                System.out.printf("whole network: val top-1 %.2f%%%n", 100 * r.top1());
-            }
+            phase("whole network", model, train, val, 1e-4f, 0.05f, epochs, 2, out.resolve("all"));
             Weights.save(model, out.resolve("resnet18-finetuned.safetensors"));
             System.out.println("wrote " + out.resolve("resnet18-finetuned.safetensors"));
+        }
+    }
+
+    /**
+     * One phase: AdamW with a cosine schedule from {@code lr} over {@code epochs}, then the
+     * validation top-1, printed after {@code name}.
+     */
+    private static void phase(String name, ResNet model, DataLoader train, DataLoader val, float lr,
+            float weightDecay, int epochs, long seed, Path dir) {
+        try (Trainer trainer = Trainer.builder(model)
+                .optimizer(groups -> AdamW.builder().build(groups))
+                .weightDecay(weightDecay)
+                .schedule((perEpoch, total) -> Schedules.warmupCosine(lr, 0, total))
+                .epochs(epochs).seed(seed).runDirectory(dir).build()) {
+            EvalResult r = trainer.fit(train, val).lastValidation();
+            System.out.printf("%s: val top-1 %.2f%%%n", name, 100 * r.top1());
         }
     }
 }

@@ -44,19 +44,19 @@ public final class TrainFashionMnist {
      * @throws Exception if the data is missing or training fails
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: train-fashion-mnist OUT_DIR [EPOCHS] [TRAIN_IMAGES]");
+        ExampleArgs a = ExampleArgs.of(args, 1, "train-fashion-mnist OUT_DIR [EPOCHS] [TRAIN_IMAGES]");
+        if (a == null) {
             return;
         }
-        Path out = Path.of(args[0]);
-        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        Path out = a.path(0);
+        int epochs = a.intOr(1, 1);
         long seed = 5;
 
         // 1. Data: found where Debian's dataset-fashion-mnist installs it, or in ~/.visionzoo/data.
         Path dir = DatasetLocator.standard().locate(MnistFamily.FASHION_MNIST.source());
         ImageDataset trainSet = MnistFamily.FASHION_MNIST.load(dir, Split.TRAIN);
         ImageDataset testSet = MnistFamily.FASHION_MNIST.load(dir, Split.TEST);
-        LabeledImages train = args.length > 2 ? trainSet.first(Integer.parseInt(args[2])) : trainSet;
+        LabeledImages train = trainSet.first(a.intOr(2, trainSet.size()));
 
         // 2. Input pipelines: augmentation on two background threads, deterministic for the seed.
         try (NDManager manager = NDManager.newBaseManager();

@@ -1,18 +1,8 @@
 package org.visionzoo.benchmarks.jmh;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.visionzoo.benchmarks.BenchOptions;
@@ -26,15 +16,9 @@ import org.visionzoo.benchmarks.Workload;
  * measured method does one forward pass, whose arrays are all released before it returns, and
  * hands a value of it to the {@link Blackhole}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2",
-    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-    "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error"})
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 10)
-public class EvalForwardBenchmark {
+public class EvalForwardBenchmark extends WorkloadBenchmark {
 
     /** The registered model name. */
     @Param({"resnet18", "resnet50", "densenet121", "mobilenet_v3_large", "efficientnet_b0"})
@@ -52,16 +36,13 @@ public class EvalForwardBenchmark {
     @Param({"true"})
     public boolean fold;
 
-    private Workload workload;
-
     /** Creates the state (JMH does). */
     public EvalForwardBenchmark() {}
 
-    /** Builds the model and draws the batch, once per trial. */
-    @Setup(Level.Trial)
-    public void setUp() {
-        workload = Workload.of(BenchOptions.of(model).withBatch(batch).withImageSize(imageSize)
-                .withFoldBatchNorm(fold)).setUp();
+    @Override
+    protected Workload workload() {
+        return Workload.of(BenchOptions.of(model).withBatch(batch).withImageSize(imageSize)
+                .withFoldBatchNorm(fold));
     }
 
     /**
@@ -71,12 +52,6 @@ public class EvalForwardBenchmark {
      */
     @Benchmark
     public void forward(Blackhole bh) {
-        bh.consume(workload.runOnce());
-    }
-
-    /** Releases the model and the batch. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        workload.close();
+        bh.consume(runOnce());
     }
 }

@@ -1,18 +1,8 @@
 package org.visionzoo.benchmarks.jmh;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.visionzoo.benchmarks.Workload;
@@ -26,15 +16,9 @@ import org.visionzoo.benchmarks.Workload;
  * array a step creates is released before it returns; the step's loss goes to the {@link
  * Blackhole}. Steps keep updating the same model, as training does.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=2",
-    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-    "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error"})
 @Warmup(iterations = 3, time = 10)
 @Measurement(iterations = 5, time = 20)
-public class TrainStepBenchmark {
+public class TrainStepBenchmark extends WorkloadBenchmark {
 
     /** The registered model name. */
     @Param({"resnet18", "densenet121", "mobilenet_v3_large", "efficientnet_b0"})
@@ -48,15 +32,12 @@ public class TrainStepBenchmark {
     @Param({"224"})
     public int imageSize;
 
-    private Workload workload;
-
     /** Creates the state (JMH does). */
     public TrainStepBenchmark() {}
 
-    /** Builds the model, the optimizer and the batch, once per trial. */
-    @Setup(Level.Trial)
-    public void setUp() {
-        workload = Workload.train(model, batch, imageSize).setUp();
+    @Override
+    protected Workload workload() {
+        return Workload.train(model, batch, imageSize);
     }
 
     /**
@@ -66,12 +47,6 @@ public class TrainStepBenchmark {
      */
     @Benchmark
     public void step(Blackhole bh) {
-        bh.consume(workload.runOnce());
-    }
-
-    /** Releases the model, the optimizer and the batch. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        workload.close();
+        bh.consume(runOnce());
     }
 }

@@ -8,14 +8,11 @@ import org.visionzoo.core.model.ModelSpec;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code zoo bench}: a quick throughput and peak-memory measurement of one model. */
 @Command(
@@ -31,10 +28,9 @@ import java.util.concurrent.Callable;
         },
         footer = {"", "Examples:", "  zoo bench --model resnet50 --batch 32 --json",
             "  zoo bench --model resnet50 --batch 32 --engine onnxruntime"})
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends ZooCommand {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME", description = "A registered model name (see 'zoo list').")
-    String model;
+    @Mixin ModelNameOption model = new ModelNameOption();
 
     @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch = BenchOptions.DEFAULT_BATCH;
@@ -58,9 +54,7 @@ final class BenchCommand implements Callable<Integer> {
             + " first (optimizeForInference); measures the model as built.")
     boolean noFold;
 
-    @Option(names = "--contiguous", description = "Run the model in contiguous NCHW order (as PyTorch eager runs by"
-            + " default) instead of the order the platform self-check found right (channels-last on most CPUs).")
-    boolean contiguous;
+    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -71,28 +65,26 @@ final class BenchCommand implements Callable<Integer> {
             + " (any exporter's, input (N, 3, S, S)) instead of the model exported in memory.")
     Path onnxFile;
 
-    @Spec CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
-        ModelSpec entry = Cli.model(spec, model);
+        ModelSpec entry = model.entry(spec);
         if (batch < 1 || iterations < 1 || warmup < 0 || threads < 1 || (imageSize != null && imageSize < 8)) {
-            throw new Errors.UsageError(spec.commandLine(),
+            throw usage(
                     "--batch, --iterations and --threads must be >= 1, --warmup >= 0, --image-size >= 8");
         }
         BenchOptions options = new BenchOptions(entry.name(), batch, imageSize == null ? 0 : imageSize, train,
-                iterations, warmup, threads, !noFold, !contiguous);
+                iterations, warmup, threads, !noFold, !memoryOrder.contiguous);
         if (onnxFile != null && !engine.onnx()) {
-            throw new Errors.UsageError(spec.commandLine(), "--onnx needs --engine onnxruntime");
+            throw usage("--onnx needs --engine onnxruntime");
         }
         if (engine.onnx() && train) {
-            throw new Errors.UsageError(spec.commandLine(), "--engine onnxruntime measures inference only: drop --train");
+            throw usage("--engine onnxruntime measures inference only: drop --train");
         }
         if (onnxFile != null) {
             Cli.requireReadableFile(onnxFile, "ONNX file");
         }
         BenchResult result = engine.onnx() ? OnnxBench.run(options, onnxFile) : Bench.run(options);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println(json ? result.toJson() : result.toText());
         out.flush();
         return 0;

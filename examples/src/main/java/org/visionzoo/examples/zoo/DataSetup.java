@@ -35,20 +35,23 @@ final class DataSetup {
 
     /** The datasets {@code --dataset} accepts. */
     enum Kind {
-        FASHION_MNIST("fashion-mnist", 28, true),
-        MNIST("mnist", 28, false),
-        CIFAR10("cifar10", 32, true),
-        CIFAR100("cifar100", 32, true),
-        FOLDER("folder", 0, true);
+        FASHION_MNIST(28, true),
+        MNIST(28, false),
+        CIFAR10(32, true),
+        CIFAR100(32, true),
+        FOLDER(0, true);
 
-        final String option;
         final int nativeSize;
         final boolean flip;
 
-        Kind(String option, int nativeSize, boolean flip) {
-            this.option = option;
+        Kind(int nativeSize, boolean flip) {
             this.nativeSize = nativeSize;
             this.flip = flip;
+        }
+
+        /** The name {@code --dataset} takes: the constant's, in lower case with hyphens. */
+        String option() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -61,7 +64,7 @@ final class DataSetup {
     record Spec(Kind kind, Path folder) {
 
         String name() {
-            return kind == Kind.FOLDER ? "folder:" + folder : kind.option;
+            return kind == Kind.FOLDER ? "folder:" + folder : kind.option();
         }
 
         /** The DatasetDownloads id, or null for a folder. */
@@ -116,7 +119,7 @@ final class DataSetup {
         }
         String key = t.toLowerCase(Locale.ROOT).replace("_", "-");
         for (Kind k : Kind.values()) {
-            if (k != Kind.FOLDER && (k.option.equals(key) || k.option.equals(key.replace("-", "")))) {
+            if (k != Kind.FOLDER && (k.option().equals(key) || k.option().equals(key.replace("-", "")))) {
                 return new Spec(k, null);
             }
         }

@@ -7,9 +7,7 @@ import org.visionzoo.training.data.MnistFamily;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +16,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code zoo demo}: the README's main command. */
 @Command(
@@ -32,13 +29,10 @@ import java.util.concurrent.Callable;
             "If the data is missing it gets it: Debian's dataset-fashion-mnist package when",
             "running as root with apt-get, else the official files (SHA-256 checked)."
         })
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends ZooCommand {
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 1;
-
-    @Option(names = "--limit", paramLabel = "N", description = "Train on the first N images only.")
-    Integer limit;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/demo-<date-time>).")
     Path out;
@@ -46,16 +40,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-install", description = "Never install or download the data; fail if it is missing.")
     boolean noInstall;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
-
-    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
-
-    @Spec CommandSpec spec;
+    @Mixin TrainRunOptions run = new TrainRunOptions();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter log = spec.commandLine().getOut();
+        PrintWriter log = out();
         boolean download = false;
         try {
             DatasetLocator.standard().locate(MnistFamily.FASHION_MNIST.source());
@@ -72,27 +61,19 @@ final class DemoCommand implements Callable<Integer> {
         log.printf(Locale.ROOT, "zoo demo: training resnet20 (a CIFAR-style ResNet, 0.27 M parameters) on Fashion-MNIST"
                 + " for %d epoch%s on %d CPU cores%s; the progress bar shows the time left.%n", epochs,
                 epochs == 1 ? "" : "s", Runtime.getRuntime().availableProcessors(),
-                limit == null ? "" : ", on " + limit + " images");
+                run.limit == null ? "" : ", on " + run.limit + " images");
         log.flush();
         TrainCommand train = new TrainCommand();
         CommandLine cmd = new CommandLine(train);
-        cmd.setOut(spec.commandLine().getOut());
-        cmd.setErr(spec.commandLine().getErr());
+        cmd.setOut(out());
+        cmd.setErr(err());
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--model", "resnet20",
                 "--dataset", "fashion-mnist", "--epochs", Integer.toString(epochs), "--batch-size", "128",
                 "--optimizer", "sgd", "--lr", "0.1", "--schedule", "cosine", "--seed", "5", "--out", dir.toString()));
         if (download) {
             args.add("--download");
         }
-        if (limit != null) {
-            args.addAll(java.util.List.of("--limit", limit.toString()));
-        }
-        if (quiet) {
-            args.add("--quiet");
-        }
-        if (memoryOrder.contiguous) {
-            args.add("--contiguous");
-        }
+        args.addAll(run.arguments());
         cmd.parseArgs(args.toArray(new String[0]));
         train.spec = cmd.getCommandSpec();
         int status = train.call();

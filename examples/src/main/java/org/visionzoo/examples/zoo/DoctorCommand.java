@@ -3,6 +3,7 @@ package org.visionzoo.examples.zoo;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -13,9 +14,7 @@ import org.visionzoo.core.model.KernelSelfCheck;
 import org.visionzoo.core.model.MemoryFormat;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,12 +53,10 @@ import java.util.concurrent.TimeUnit;
         },
         footerHeading = "%n",
         footer = {"Attach `zoo doctor --json` to a bug report about wrong numbers or a crash.", ""})
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand extends ZooCommand {
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
-
-    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -68,7 +64,7 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             setting = MemoryFormat.configured();
         } catch (IllegalArgumentException e) {
-            throw new Errors.UsageError(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
         Host host = Host.current();
         Libraries libraries = Libraries.probe();
@@ -82,56 +78,23 @@ final class DoctorCommand implements Callable<Integer> {
         boolean evaluationRight = forward.passed(evaluationChannelsLast);
         boolean trainingRight = forward.passed(trainingChannelsLast) && training.passed(trainingChannelsLast);
 
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
-            JsonObject o = new JsonObject();
-            JsonObject cpu = new JsonObject();
-            cpu.addProperty("model", host.cpuModel());
-            cpu.addProperty("vendor", host.vendor());
-            cpu.addProperty("cores", host.cores());
-            cpu.addProperty("virtual_machine", host.virtualMachine());
-            cpu.addProperty("vector_isa", host.vectorIsa());
-            JsonArray flags = new JsonArray();
-            host.flags().forEach(flags::add);
-            cpu.add("flags", flags);
-            JsonArray caches = new JsonArray();
-            host.caches().forEach(c -> caches.add(c.toString()));
-            cpu.add("caches", caches);
-            o.add("cpu", cpu);
-            JsonObject libs = new JsonObject();
-            libs.addProperty("onednn", libraries.onednn);
-            libs.addProperty("onednn_isa", libraries.isa);
-            JsonArray impls = new JsonArray();
-            libraries.convolutions.forEach(impls::add);
-            libs.add("onednn_convolutions", impls);
-            libs.addProperty("blas", libraries.blas);
-            libs.addProperty("engine", engine());
-            o.add("libraries", libs);
-            JsonObject threads = new JsonObject();
-            threads.addProperty("intra_op", threads(true));
-            threads.addProperty("inter_op", threads(false));
-            o.add("threads", threads);
-            JsonObject allocator = new JsonObject();
-            allocator().forEach(allocator::addProperty);
-            o.add("allocator", allocator);
-            JsonObject check = new JsonObject();
-            check.add("forward", toJson(forward));
-            check.add("training", toJson(training));
-            o.add("self_check", check);
-            JsonArray nativeRows = new JsonArray();
-            for (String[] row : native1x1) {
-                JsonObject r = new JsonObject();
-                r.addProperty("shape", row[0]);
-                r.addProperty("result", row[1]);
-                nativeRows.add(r);
-            }
-            o.add("onednn_channels_last_1x1", nativeRows);
-            JsonObject order = new JsonObject();
-            order.addProperty("setting", setting.settingName());
-            order.addProperty("evaluation", name(evaluationChannelsLast));
-            order.addProperty("training", name(trainingChannelsLast));
-            o.add("memory_order", order);
-            o.addProperty("ok", evaluationRight && trainingRight);
+            List<JsonObject> nativeRows = native1x1.stream().map(row -> object("shape", row[0], "result", row[1]))
+                    .toList();
+            JsonObject o = object(
+                    "cpu", object("model", host.cpuModel(), "vendor", host.vendor(), "cores", host.cores(),
+                            "virtual_machine", host.virtualMachine(), "vector_isa", host.vectorIsa(),
+                            "flags", host.flags(), "caches", host.caches().stream().map(Object::toString).toList()),
+                    "libraries", object("onednn", libraries.onednn, "onednn_isa", libraries.isa,
+                            "onednn_convolutions", libraries.convolutions, "blas", libraries.blas, "engine", engine()),
+                    "threads", object("intra_op", threads(true), "inter_op", threads(false)),
+                    "allocator", allocator(),
+                    "self_check", object("forward", toJson(forward), "training", toJson(training)),
+                    "onednn_channels_last_1x1", nativeRows,
+                    "memory_order", object("setting", setting.settingName(),
+                            "evaluation", name(evaluationChannelsLast), "training", name(trainingChannelsLast)),
+                    "ok", evaluationRight && trainingRight);
             out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o));
         } else {
             out.println("zoo doctor: can VisionZoo compute right on this machine?");
@@ -186,6 +149,19 @@ final class DoctorCommand implements Callable<Integer> {
 
     private static String cell(KernelCase.Result r) {
         return String.format(Locale.ROOT, "%s %.1e", r.ok() ? "ok" : "WRONG", r.error());
+    }
+
+    /**
+     * A JSON object of the given keys and values, in order; each value as Gson writes it (a list as
+     * an array, a map as an object).
+     */
+    private static JsonObject object(Object... keysAndValues) {
+        Gson gson = new Gson();
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            o.add((String) keysAndValues[i], gson.toJsonTree(keysAndValues[i + 1]));
+        }
+        return o;
     }
 
     private static JsonObject toJson(KernelSelfCheck.Report report) {

@@ -15,15 +15,12 @@ import org.visionzoo.training.loop.EvalResult;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code zoo eval}: top-1/top-5 and the confusion matrix of trained weights on a dataset. */
 @Command(
@@ -38,22 +35,14 @@ import java.util.concurrent.Callable;
             "file with torchvision keys."
         },
         footer = {"", "Example:", "  zoo eval --model resnet20 --weights runs/r20/model.safetensors --dataset fashion-mnist"})
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand extends ZooCommand {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME", description = "A registered model name (see 'zoo list').")
-    String model;
+    @Mixin ModelNameOption model = new ModelNameOption();
 
     @Option(names = "--weights", required = true, paramLabel = "FILE", description = "The weights (safetensors).")
     Path weights;
 
-    @Option(names = "--dataset", required = true, paramLabel = "DATA", description = "fashion-mnist, mnist, cifar10, cifar100 or folder:PATH.")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Where the dataset is (default: the known places).")
-    Path data;
-
-    @Option(names = "--download", description = "Download the dataset's official files (SHA-256 checked) if it is not found.")
-    boolean download;
+    @Mixin DataOptions data = new DataOptions();
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize = 256;
@@ -77,30 +66,19 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
-
-    @Mixin EngineOption engine = new EngineOption();
-
-    @Mixin ImageLimitOption imageLimit = new ImageLimitOption();
-
-    @Spec CommandSpec spec;
+    @Mixin InferenceOptions inference = new InferenceOptions();
 
     @Override
     public Integer call() throws IOException {
-        ModelSpec entry = Cli.model(spec, model);
+        ModelSpec entry = model.entry(spec);
         if (batchSize < 1 || workers < 0 || (limit != null && limit < 1)) {
-            throw new Errors.UsageError(spec.commandLine(), "--batch-size and --limit must be >= 1, --workers >= 0");
+            throw usage("--batch-size and --limit must be >= 1, --workers >= 0");
         }
-        DataSetup.Spec ds;
-        try {
-            ds = DataSetup.parse(dataset);
-        } catch (IllegalArgumentException e) {
-            throw new Errors.UsageError(spec.commandLine(), e.getMessage());
-        }
+        DataSetup.Spec ds = data.parse(spec);
         Cli.requireReadableFile(weights, "weights file");
         RunInfo info = RunInfo.besides(weights);
-        DataSetup.Data d = DataSetup.load(ds, data, download, valSplit, seed,
-                ImageFolder.Options.defaults().maxImagePixels(imageLimit.decoder(spec).maxPixels()), spec.commandLine().getErr());
+        DataSetup.Data d = data.load(spec, ds, valSplit, seed,
+                ImageFolder.Options.defaults().maxImagePixels(inference.imageLimit.decoder(spec).maxPixels()));
         LabeledImages val = limit == null ? d.val() : d.val().first(limit);
         int size = imageSize != null ? imageSize
                 : info != null && info.model().equals(entry.name()) ? info.imageSize()
@@ -110,12 +88,10 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
                 DataLoader loader = DataLoader.builder(val).batchSize(batchSize).workers(workers)
                         .transform(DataSetup.evalTransform(entry.name(), ds.kind().nativeSize, size, d.normalize())).build()) {
-            ImageClassifier net = memoryOrder.apply(entry.create(classes, d.channels()));
-            net.initialize(manager, size);
-            WeightsFiles.load(net, weights);
-            r = engine.evaluate(net, entry.name(), size, loader); // PyTorch folds the batch norms first
+            ImageClassifier net = inference.load(entry, classes, d.channels(), manager, size, weights);
+            r = inference.engine.evaluate(net, entry.name(), size, loader); // PyTorch folds the batch norms first
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("model", entry.name());

@@ -12,15 +12,12 @@ import org.visionzoo.training.transform.Normalize;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /**
  * {@code zoo export}: a model's weights as safetensors with torchvision's keys, or the whole model as
@@ -53,7 +50,7 @@ import java.util.concurrent.Callable;
             "  zoo export --model resnet50 --weights r50.safetensors --format onnx -o r50.onnx",
             ""
         })
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand extends ZooCommand {
 
     @Mixin ModelOptions modelOptions;
 
@@ -81,8 +78,6 @@ final class ExportCommand implements Callable<Integer> {
             + " to S in the graph (default: dynamic); some runtimes plan memory better with fixed shapes.")
     Integer fixedImageSize;
 
-    @Spec CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
         ModelSpec entry = modelOptions.entry(spec);
@@ -92,16 +87,16 @@ final class ExportCommand implements Callable<Integer> {
         // A training run's model.json beside the weights gives its classes and input channels.
         RunInfo info = weights == null ? null : RunInfo.besides(weights);
         boolean fromRun = info != null && info.model().equals(entry.name());
-        int classes = Cli.positive(spec, "--num-classes", modelOptions.numClasses,
+        int classes = modelOptions.classes(spec,
                 fromRun ? info.numClasses() : entry.numClasses());
         int channels = fromRun ? info.inChannels() : entry.inChannels();
         Cli.requireOutputDirectory(spec, "--output", output);
         boolean onnx = onnxFormat();
         if (fixedImageSize != null && (!onnx || fixedImageSize < 1)) {
-            throw new Errors.UsageError(spec.commandLine(), "--fixed-image-size needs --format onnx and a size >= 1");
+            throw usage("--fixed-image-size needs --format onnx and a size >= 1");
         }
         if (onnx && (opset < OnnxExport.MIN_OPSET || opset > OnnxExport.MAX_OPSET)) {
-            throw new Errors.UsageError(spec.commandLine(), "--opset must be in [" + OnnxExport.MIN_OPSET + ", "
+            throw usage("--opset must be in [" + OnnxExport.MIN_OPSET + ", "
                     + OnnxExport.MAX_OPSET + "], got " + opset);
         }
         long params;
@@ -126,7 +121,7 @@ final class ExportCommand implements Callable<Integer> {
             params = ModelSummary.countParameters(net);
         }
         String origin = weights != null ? "weights of " + weights : seed != null ? "seed " + seed : "unseeded";
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.printf(
                 "%s: %s, %d classes, %s parameters (%s)%s%n",
                 output, entry.name(), classes, Cli.count(params), origin,
@@ -145,7 +140,7 @@ final class ExportCommand implements Callable<Integer> {
             case "safetensors":
                 return false;
             default:
-                throw new Errors.UsageError(spec.commandLine(), "unknown --format '" + format
+                throw usage("unknown --format '" + format
                         + "': expected safetensors or onnx");
         }
     }

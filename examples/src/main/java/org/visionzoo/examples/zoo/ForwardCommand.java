@@ -16,9 +16,7 @@ import org.visionzoo.core.weights.Weights;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,7 +24,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * {@code zoo forward}: logits of a model with imported weights for an {@code .npy} batch, written
@@ -56,7 +53,7 @@ import java.util.concurrent.Callable;
             "  zoo forward --model resnet18 --weights w.pth --input x.npy --output y.npy",
             ""
         })
-final class ForwardCommand implements Callable<Integer> {
+final class ForwardCommand extends ZooCommand {
 
     private static final Set<DType> FLOATS = EnumSet.of(DType.F32, DType.F64, DType.F16, DType.BF16);
 
@@ -84,8 +81,6 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Mixin MemoryOrderOption memoryOrder;
 
-    @Spec CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
         ModelSpec entry = modelOptions.entry(spec);
@@ -106,7 +101,7 @@ final class ForwardCommand implements Callable<Integer> {
             net.initialize(manager, DataType.FLOAT32, new Shape(1, shape[1], shape[2], shape[3]));
             String notes = Weights.load(net, weights).notes();
             if (!notes.isEmpty()) {
-                spec.commandLine().getOut().println(weights + ": " + notes);
+                out().println(weights + ": " + notes);
             }
             for (int start = 0; start < n; start += batch) {
                 int count = Math.min(batch, n - start);
@@ -118,7 +113,7 @@ final class ForwardCommand implements Callable<Integer> {
             }
         }
         Npy.write(output, TensorData.ofFloats("logits", new long[] {n, classes}, logits));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.printf("%s: logits (%d, %d) of %s%n", output, n, classes, entry.name());
         out.flush();
         return 0;
@@ -137,7 +132,7 @@ final class ForwardCommand implements Callable<Integer> {
             throw new TensorFormatException(
                     input,
                     "model '"
-                            + modelOptions.model
+                            + modelOptions.model()
                             + "' expects "
                             + channels
                             + " input channels, got shape "

@@ -2,25 +2,38 @@ package org.visionzoo.examples.zoo;
 
 import org.visionzoo.core.model.ModelSpec;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 
 /** The {@code --model} and {@code --num-classes} options, shared by the commands that build a model. */
 final class ModelOptions {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME", description = "A registered model name (see 'zoo list').")
-    String model;
+    @Mixin ModelNameOption name = new ModelNameOption();
 
-    @Option(names = "--num-classes", paramLabel = "N", description = "Number of classes (default: the model's).")
-    Integer numClasses;
+    @Mixin NumClassesOption numClasses = new NumClassesOption();
+
+    /** The name given to {@code --model}. */
+    String model() {
+        return name.model;
+    }
+
+    /** {@code --num-classes} as given, or {@code null}. */
+    Integer numClasses() {
+        return numClasses.numClasses;
+    }
 
     /** The registry entry of {@code --model}; an unknown name is a usage error. */
     ModelSpec entry(CommandSpec command) {
-        return Cli.model(command, model);
+        return name.entry(command);
+    }
+
+    /** {@code --num-classes}, or {@code fallback} when not given; must be > 0. */
+    int classes(CommandSpec command, int fallback) {
+        return numClasses.classes(command, fallback);
     }
 
     /** {@code --num-classes}, or the entry's default; must be > 0. */
     int classes(CommandSpec command, ModelSpec entry) {
-        return Cli.positive(command, "--num-classes", numClasses, entry.numClasses());
+        return numClasses.classes(command, entry);
     }
 }

@@ -21,10 +21,8 @@ import org.visionzoo.training.transform.Transform;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,7 +30,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code zoo predict}: top-k labels with probabilities for image files. */
 @Command(
@@ -50,7 +47,7 @@ import java.util.concurrent.Callable;
         },
         footer = {"", "Examples:", "  zoo predict --weights runs/r20/model.safetensors shirt.png boot.png",
             "  zoo predict --model resnet50 --pretrained photo.jpg"})
-final class PredictCommand implements Callable<Integer> {
+final class PredictCommand extends ZooCommand {
 
     @Option(names = {"-m", "--model"}, paramLabel = "NAME", description = "A registered model name (default: model.json's).")
     String model;
@@ -78,38 +75,32 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
     List<Path> images;
 
-    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
-
-    @Mixin EngineOption engine = new EngineOption();
-
-    @Mixin ImageLimitOption imageLimit = new ImageLimitOption();
-
-    @Spec CommandSpec spec;
+    @Mixin InferenceOptions inference = new InferenceOptions();
 
     @Override
     public Integer call() throws IOException {
         if (pretrained.requested()) {
             if (weights != null) {
-                throw new Errors.UsageError(spec.commandLine(), "--weights and --pretrained exclude each other");
+                throw usage("--weights and --pretrained exclude each other");
             }
             if (model == null) {
-                throw new Errors.UsageError(spec.commandLine(), "--pretrained needs --model, e.g. --model resnet50");
+                throw usage("--pretrained needs --model, e.g. --model resnet50");
             }
             PretrainedWeights w = pretrained.entry(spec, Cli.model(spec, model).name());
             List<String> names = labels != null ? readLabels(labels) : w.categories();
             int size = Cli.positive(spec, "--image-size", imageSize, w.transform().cropSize());
             Transform eval = imageSize == null ? new EvalPreset(w.transform())
                     : EvalPreset.forModel(model, size, new Normalize(floats(w.transform().mean()), floats(w.transform().std())));
-            return classify(Cli.model(spec, model), pretrained.fetch(w, spec.commandLine().getErr()), names,
+            return classify(Cli.model(spec, model), pretrained.fetch(w, err()), names,
                     names.size(), 3, size, eval, 0, top == null ? 5 : top);
         }
         if (weights == null) {
-            throw new Errors.UsageError(spec.commandLine(), "expected --weights FILE or --pretrained [TAG]");
+            throw usage("expected --weights FILE or --pretrained [TAG]");
         }
         Cli.requireReadableFile(weights, "weights file");
         RunInfo info = RunInfo.besides(weights);
         if (model == null && info == null) {
-            throw new Errors.UsageError(spec.commandLine(), "--model is needed: there is no "
+            throw usage("--model is needed: there is no "
                     + RunInfo.FILE + " next to " + weights);
         }
         ModelSpec entry = Cli.model(spec, model != null ? model : info.model());
@@ -118,7 +109,7 @@ final class PredictCommand implements Callable<Integer> {
         int classes = names != null ? names.size()
                 : Cli.positive(spec, "--num-classes", numClasses, useInfo ? info.numClasses() : entry.numClasses());
         if (numClasses != null && names != null && numClasses != names.size()) {
-            throw new Errors.UsageError(spec.commandLine(), "--num-classes " + numClasses + " but " + names.size() + " labels");
+            throw usage("--num-classes " + numClasses + " but " + names.size() + " labels");
         }
         int channels = useInfo ? info.inChannels() : entry.inChannels();
         int size = Cli.positive(spec, "--image-size", imageSize, useInfo ? info.imageSize() : entry.imageSize());
@@ -139,21 +130,19 @@ final class PredictCommand implements Callable<Integer> {
     private int classify(ModelSpec entry, Path weights, List<String> names, int classes, int channels, int size,
             Transform eval, int nativeSize, int top) throws IOException {
         if (top < 1) {
-            throw new Errors.UsageError(spec.commandLine(), "--top must be >= 1, got " + top);
+            throw usage("--top must be >= 1, got " + top);
         }
         int k = Math.min(top, classes);
-        ImageDecoder decoder = imageLimit.decoder(spec);
+        ImageDecoder decoder = inference.imageLimit.decoder(spec);
         // decode everything first: a bad file fails before any work, naming it
         List<Image> inputs = new ArrayList<>();
         for (Path p : images) {
             inputs.add(EvalPreprocessing.apply(decoder.decode(p, channels), nativeSize, eval));
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (NDManager manager = NDManager.newBaseManager()) {
-            ImageClassifier net = memoryOrder.apply(entry.create(classes, channels));
-            net.initialize(manager, size);
-            WeightsFiles.load(net, weights);
-            try (EngineOption.Runner runner = engine.runner(net, entry.name(), size, 0)) {
+            ImageClassifier net = inference.load(entry, classes, channels, manager, size, weights);
+            try (EngineOption.Runner runner = inference.engine.runner(net, entry.name(), size, 0)) {
                 for (int i = 0; i < inputs.size(); i++) {
                     Image img = inputs.get(i);
                     float[] p;

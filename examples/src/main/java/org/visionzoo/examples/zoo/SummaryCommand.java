@@ -8,13 +8,11 @@ import org.visionzoo.core.model.ModelSpec;
 import org.visionzoo.core.model.ModelSummary;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 /** {@code zoo summary}: builds and initialises a model and prints its layers with totals. */
 @Command(
@@ -37,13 +35,12 @@ import java.util.concurrent.Callable;
             "  zoo summary resnet50 --num-classes 10 --image-size 160",
             ""
         })
-final class SummaryCommand implements Callable<Integer> {
+final class SummaryCommand extends ZooCommand {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A registered model name (see 'zoo list').")
     String model;
 
-    @Option(names = "--num-classes", paramLabel = "N", description = "Number of classes (default: the model's).")
-    Integer numClasses;
+    @Mixin NumClassesOption numClasses = new NumClassesOption();
 
     @Option(names = "--image-size", paramLabel = "S", description = "Input height and width (default: the model's).")
     Integer imageSize;
@@ -55,15 +52,13 @@ final class SummaryCommand implements Callable<Integer> {
             description = "Deepest layer rows to show; 0 shows the whole model as one row (default: ${DEFAULT-VALUE}).")
     int depth;
 
-    @Spec CommandSpec spec;
-
     @Override
     public Integer call() {
         ModelSpec entry = Cli.model(spec, model);
-        int classes = Cli.positive(spec, "--num-classes", numClasses, entry.numClasses());
+        int classes = numClasses.classes(spec, entry);
         int size = Cli.positive(spec, "--image-size", imageSize, entry.imageSize());
         if (depth < 0) {
-            throw new Errors.UsageError(spec.commandLine(), "--depth must be >= 0, got " + depth);
+            throw usage("--depth must be >= 0, got " + depth);
         }
         ModelSummary summary;
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -71,7 +66,7 @@ final class SummaryCommand implements Callable<Integer> {
             net.initialize(manager, size);
             summary = ModelSummary.of(net, new Shape(1, net.inChannels(), size, size));
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.printf(
                 "%s (%s, %d classes, %dx%d input)%n%n",
                 entry.name(), entry.family(), classes, size, size);

@@ -30,9 +30,7 @@ import org.visionzoo.training.transform.BatchTransform;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code zoo train}: trains a registered model on a dataset. */
 @Command(
@@ -64,20 +61,11 @@ import java.util.concurrent.Callable;
             "  zoo train --model resnet20 --dataset fashion-mnist --epochs 2 --batch-size 128 \\",
             "      --optimizer sgd --lr 0.1 --schedule cosine --seed 5 --out runs/r20"
         })
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends ZooCommand {
 
     @Mixin ModelOptions modelOptions = new ModelOptions();
 
-    @Option(names = "--dataset", required = true, paramLabel = "DATA",
-            description = "fashion-mnist, mnist, cifar10, cifar100 or folder:PATH.")
-    String dataset;
-
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "Where the dataset is (default: /usr/share/datasets/<name>, then $VISIONZOO_DATA or ~/.visionzoo/data).")
-    Path data;
-
-    @Option(names = "--download", description = "Download the dataset's official files (SHA-256 checked) if it is not found.")
-    boolean download;
+    @Mixin DataOptions data = new DataOptions();
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 10;
@@ -165,8 +153,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " (an image folder without val/: default 0.1).")
     Double valSplit;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Train on the first N images only (quick runs).")
-    Integer limit;
+    @Mixin TrainRunOptions run = new TrainRunOptions();
 
     @Option(names = "--val-limit", paramLabel = "N", description = "Validate on the first N images only (quick runs).")
     Integer valLimit;
@@ -177,14 +164,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--skip-bad-images", description = "Skip image files that do not decode (with a warning) instead of failing.")
     boolean skipBadImages;
 
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
-
-    @Mixin MemoryOrderOption memoryOrder = new MemoryOrderOption();
-
     @Mixin ImageLimitOption imageLimit = new ImageLimitOption();
-
-    @Spec CommandSpec spec;
 
     /** The outcome, for {@code zoo demo}. */
     FitResult result;
@@ -194,10 +174,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         ModelSpec entry = modelOptions.entry(spec);
         validate();
-        DataSetup.Spec ds = parseDataset();
+        DataSetup.Spec ds = data.parse(spec);
         Path dir = out(entry, ds);
         Cli.requireDirectoryOrAbsent(spec, "--out", dir);
         runDirectory = dir;
@@ -223,13 +203,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         ImageFolder.Options folderOptions = ImageFolder.Options.defaults().skipUndecodable(skipBadImages)
                 .maxImagePixels(imageLimit.decoder(spec).maxPixels());
-        DataSetup.Data d = DataSetup.load(ds, data, download, valSplit, seed, folderOptions,
-                spec.commandLine().getErr());
-        LabeledImages train = limit == null ? d.train() : d.train().first(limit);
+        DataSetup.Data d = data.load(spec, ds, valSplit, seed, folderOptions);
+        LabeledImages train = run.limit == null ? d.train() : d.train().first(run.limit);
         LabeledImages val = valLimit == null ? d.val() : d.val().first(valLimit);
         int classes = d.classNames().size();
-        if (modelOptions.numClasses != null && modelOptions.numClasses != classes) {
-            throw usage("--num-classes " + modelOptions.numClasses + " does not match the dataset's "
+        if (modelOptions.numClasses() != null && modelOptions.numClasses() != classes) {
+            throw usage("--num-classes " + modelOptions.numClasses() + " does not match the dataset's "
                     + classes + " classes (leave it out: the model adapts to the data)");
         }
         int size = DataSetup.imageSize(ds, imageSize, entry.imageSize());
@@ -246,7 +225,7 @@ final class TrainCommand implements Callable<Integer> {
                 DataLoader valLoader = DataLoader.builder(val).batchSize(Math.max(batchSize, 256))
                         .transform(DataSetup.evalTransform(ds.kind().nativeSize, size, d.normalize()))
                         .workers(workers).build()) {
-            ImageClassifier model = memoryOrder.apply(entry.create(classes, channels));
+            ImageClassifier model = run.memoryOrder.apply(entry.create(classes, channels));
             model.initialize(manager, size);
             if (pretrained.requested()) {
                 if (weights != null) {
@@ -276,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
                 try {
                     result = trainer.fit(trainLoader, valLoader);
                 } catch (TrainingDivergedException e) {
-                    spec.commandLine().getErr().println("zoo: " + e.getMessage());
+                    err().println("zoo: " + e.getMessage());
                     return Errors.FAILURE;
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -292,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
                 .epochs(epochs)
                 .seed(seed)
                 .runDirectory(dir)
-                .progress(!quiet && System.console() != null, System.err)
+                .progress(!run.quiet && System.console() != null, System.err)
                 .title(entry.name() + " on " + ds.name())
                 .metadata(new RunMetadata(entry.name(), ds.name(), classes, channels, size, runOptions(entry, ds)))
                 .listener(new EpochPrinter(out, epochs));
@@ -307,7 +286,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (devices.size() > 1) {
             b.devices(devices, m -> {
-                ImageClassifier r = memoryOrder.apply(entry.create(classes, channels));
+                ImageClassifier r = run.memoryOrder.apply(entry.create(classes, channels));
                 r.initialize(m, size);
                 return r;
             });
@@ -350,7 +329,7 @@ final class TrainCommand implements Callable<Integer> {
         o.put("--grad-clip", Float.toString(gradClip));
         o.put("--image-size", imageSize == null ? "default" : imageSize.toString());
         o.put("--val-split", valSplit == null ? "default" : valSplit.toString());
-        o.put("--limit", limit == null ? "none" : limit.toString());
+        o.put("--limit", run.limit == null ? "none" : run.limit.toString());
         o.put("--val-limit", valLimit == null ? "none" : valLimit.toString());
         o.put("--seed", Long.toString(seed));
         return o;
@@ -413,19 +392,11 @@ final class TrainCommand implements Callable<Integer> {
                 headFits ? "" : "; the head '" + model.headName() + "' has another size there and starts fresh");
     }
 
-    private DataSetup.Spec parseDataset() {
-        try {
-            return DataSetup.parse(dataset);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
-    }
-
     private Path out(ModelSpec entry, DataSetup.Spec ds) {
         if (out != null) {
             return out;
         }
-        String name = ds.kind() == DataSetup.Kind.FOLDER ? ds.folder().getFileName().toString() : ds.kind().option;
+        String name = ds.kind() == DataSetup.Kind.FOLDER ? ds.folder().getFileName().toString() : ds.kind().option();
         return Path.of("runs", entry.name() + "-" + name);
     }
 
@@ -481,8 +452,8 @@ final class TrainCommand implements Callable<Integer> {
         if (valSplit != null && !(valSplit > 0 && valSplit < 1)) {
             throw usage("--val-split must be in (0, 1), got " + valSplit);
         }
-        if (limit != null && limit < 1) {
-            throw usage("--limit must be >= 1, got " + limit);
+        if (run.limit != null && run.limit < 1) {
+            throw usage("--limit must be >= 1, got " + run.limit);
         }
         if (valLimit != null && valLimit < 1) {
             throw usage("--val-limit must be >= 1, got " + valLimit);
@@ -490,9 +461,5 @@ final class TrainCommand implements Callable<Integer> {
         if (patience != null && patience < 1) {
             throw usage("--patience must be >= 1, got " + patience);
         }
-    }
-
-    private Errors.UsageError usage(String message) {
-        return new Errors.UsageError(spec.commandLine(), message);
     }
 }
