@@ -3,8 +3,7 @@ package org.visionzoo.core.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.visionzoo.core.testing.LoopbackFileServer;
@@ -24,21 +23,9 @@ class DownloadTest {
 
     @TempDir Path dir;
 
-    private LoopbackFileServer server;
-    private Map<String, byte[]> files;
-    private List<String> requests;
-
-    @BeforeEach
-    void startServer() throws IOException {
-        server = new LoopbackFileServer();
-        files = server.files();
-        requests = server.requests();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
+    @AutoClose private final LoopbackFileServer server = new LoopbackFileServer();
+    private final Map<String, byte[]> files = server.files();
+    private final List<String> requests = server.requests();
 
     private URI url(String path) {
         return server.url(path);

@@ -3,7 +3,7 @@ package org.visionzoo.core.pretrained;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,21 +29,15 @@ class PretrainedTest {
 
     @TempDir Path dir;
 
-    private LoopbackFileServer server;
+    @AutoClose private final LoopbackFileServer server = new LoopbackFileServer();
     private byte[] good;
     private String goodFile;
 
     @BeforeEach
-    void start() throws IOException {
-        server = new LoopbackFileServer();
+    void start() {
         good = new byte[200_000];
         new java.util.Random(7).nextBytes(good);
         goodFile = "tinynet-" + Download.sha256(good).substring(0, 8) + ".pth";
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     private String mirror(String mode) {

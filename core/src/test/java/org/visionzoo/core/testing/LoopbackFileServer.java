@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -35,10 +36,14 @@ public final class LoopbackFileServer implements AutoCloseable {
     /**
      * Starts a server on a free port of the loopback address.
      *
-     * @throws IOException if it cannot bind
+     * @throws UncheckedIOException if it cannot bind
      */
-    public LoopbackFileServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    public LoopbackFileServer() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a loopback HTTP server", e);
+        }
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();

@@ -7,10 +7,9 @@ import static org.visionzoo.training.data.DataFiles.images;
 import static org.visionzoo.training.data.DataFiles.labels;
 import static org.visionzoo.training.data.DataFiles.pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.visionzoo.core.io.Download;
 import org.visionzoo.core.testing.LoopbackFileServer;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,21 +27,9 @@ class DatasetDownloadsTest {
 
     @TempDir Path dir;
 
-    private LoopbackFileServer server;
-    private Map<String, byte[]> files;
-    private List<String> requests;
-
-    @BeforeEach
-    void startServer() throws IOException {
-        server = new LoopbackFileServer();
-        files = server.files();
-        requests = server.requests();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
+    @AutoClose private final LoopbackFileServer server = new LoopbackFileServer();
+    private final Map<String, byte[]> files = server.files();
+    private final List<String> requests = server.requests();
 
     private URI url(String path) {
         return server.url(path);
