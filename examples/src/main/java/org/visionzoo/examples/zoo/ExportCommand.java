@@ -95,10 +95,8 @@ final class ExportCommand extends ZooCommand {
         if (fixedImageSize != null && (!onnx || fixedImageSize < 1)) {
             throw usage("--fixed-image-size needs --format onnx and a size >= 1");
         }
-        if (onnx && (opset < OnnxExport.MIN_OPSET || opset > OnnxExport.MAX_OPSET)) {
-            throw usage("--opset must be in [" + OnnxExport.MIN_OPSET + ", "
-                    + OnnxExport.MAX_OPSET + "], got " + opset);
-        }
+        require(!onnx || opset >= OnnxExport.MIN_OPSET && opset <= OnnxExport.MAX_OPSET, "--opset",
+                "in [" + OnnxExport.MIN_OPSET + ", " + OnnxExport.MAX_OPSET + "]", opset);
         long params;
         try (NDManager manager = NDManager.newBaseManager()) {
             if (seed != null) {

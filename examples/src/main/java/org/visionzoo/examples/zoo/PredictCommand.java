@@ -79,10 +79,7 @@ final class PredictCommand extends ZooCommand {
 
     @Override
     public Integer call() throws IOException {
-        if (pretrained.requested()) {
-            if (weights != null) {
-                throw usage("--weights and --pretrained exclude each other");
-            }
+        if (pretrained.requestedInstead(spec, weights)) {
             if (model == null) {
                 throw usage("--pretrained needs --model, e.g. --model resnet50");
             }
@@ -129,9 +126,7 @@ final class PredictCommand extends ZooCommand {
 
     private int classify(ModelSpec entry, Path weights, List<String> names, int classes, int channels, int size,
             Transform eval, int nativeSize, int top) throws IOException {
-        if (top < 1) {
-            throw usage("--top must be >= 1, got " + top);
-        }
+        require(top >= 1, "--top", ">= 1", top);
         int k = Math.min(top, classes);
         ImageDecoder decoder = inference.imageLimit.decoder(spec);
         // decode everything first: a bad file fails before any work, naming it

@@ -38,6 +38,14 @@ final class PretrainedOption {
         return tag != null;
     }
 
+    /** Whether {@code --pretrained} was given; a usage error if {@code --weights} was too. */
+    boolean requestedInstead(CommandSpec spec, Path weights) {
+        if (requested() && weights != null) {
+            throw new Errors.UsageError(spec.commandLine(), "--weights and --pretrained exclude each other");
+        }
+        return requested();
+    }
+
     /** The settings: the environment's, {@code --offline}, a progress bar on a terminal. */
     Pretrained settings() {
         Pretrained p = Pretrained.standard()

@@ -57,9 +57,7 @@ final class SummaryCommand extends ZooCommand {
         ModelSpec entry = Cli.model(spec, model);
         int classes = numClasses.classes(spec, entry);
         int size = Cli.positive(spec, "--image-size", imageSize, entry.imageSize());
-        if (depth < 0) {
-            throw usage("--depth must be >= 0, got " + depth);
-        }
+        require(depth >= 0, "--depth", ">= 0", depth);
         ModelSummary summary;
         try (NDManager manager = NDManager.newBaseManager()) {
             ImageClassifier net = entry.create(classes);

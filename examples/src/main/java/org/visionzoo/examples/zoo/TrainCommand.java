@@ -227,10 +227,7 @@ final class TrainCommand extends ZooCommand {
                         .workers(workers).build()) {
             ImageClassifier model = run.memoryOrder.apply(entry.create(classes, channels));
             model.initialize(manager, size);
-            if (pretrained.requested()) {
-                if (weights != null) {
-                    throw usage("--weights and --pretrained exclude each other");
-                }
+            if (pretrained.requestedInstead(spec, weights)) {
                 out.println(pretrained.loadInto(spec, model, entry.name()));
             }
             if (weights != null) {
@@ -401,65 +398,32 @@ final class TrainCommand extends ZooCommand {
     }
 
     private void validate() {
-        if (epochs < 1) {
-            throw usage("--epochs must be >= 1, got " + epochs);
-        }
-        if (batchSize < 1) {
-            throw usage("--batch-size must be >= 1, got " + batchSize);
-        }
+        require(epochs >= 1, "--epochs", ">= 1", epochs);
+        require(batchSize >= 1, "--batch-size", ">= 1", batchSize);
         try {
             OptimizerName.parse(optimizer);
             ScheduleName.parse(schedule);
         } catch (IllegalArgumentException e) {
             throw usage("--" + e.getMessage());
         }
-        if (!List.of("basic", "trivial").contains(augment)) {
-            throw usage("--augment must be basic or trivial, got '" + augment + "'");
-        }
-        if (lr != null && !(lr > 0 && Float.isFinite(lr))) {
-            throw usage("--lr must be > 0, got " + lr);
-        }
-        if (weightDecay != null && !(weightDecay >= 0 && Float.isFinite(weightDecay))) {
-            throw usage("--weight-decay must be a finite number >= 0, got " + weightDecay);
-        }
-        if (!(momentum >= 0 && momentum < 1)) {
-            throw usage("--momentum must be in [0, 1), got " + momentum);
-        }
-        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-            throw usage("--label-smoothing must be in [0, 1), got " + labelSmoothing);
-        }
-        if (!(warmupEpochs >= 0) || !(warmupEpochs < epochs)) {
-            throw usage("--warmup-epochs must be in [0, --epochs), got " + warmupEpochs);
-        }
+        require(List.of("basic", "trivial").contains(augment), "--augment", "basic or trivial", "'" + augment + "'");
+        require(lr == null || lr > 0 && Float.isFinite(lr), "--lr", "> 0", lr);
+        require(weightDecay == null || weightDecay >= 0 && Float.isFinite(weightDecay), "--weight-decay",
+                "a finite number >= 0", weightDecay);
+        require(momentum >= 0 && momentum < 1, "--momentum", "in [0, 1)", momentum);
+        require(labelSmoothing >= 0 && labelSmoothing < 1, "--label-smoothing", "in [0, 1)", labelSmoothing);
+        require(warmupEpochs >= 0 && warmupEpochs < epochs, "--warmup-epochs", "in [0, --epochs)", warmupEpochs);
         if (!(mixup >= 0 && Double.isFinite(mixup)) || !(cutmix >= 0 && Double.isFinite(cutmix))) {
             throw usage("--mixup and --cutmix take a finite alpha >= 0, got " + mixup + " and " + cutmix);
         }
-        if (!(randomErasing >= 0 && randomErasing <= 1)) {
-            throw usage("--random-erasing must be in [0, 1], got " + randomErasing);
-        }
-        if (!(ema >= 0 && ema < 1)) {
-            throw usage("--ema must be in (0, 1), e.g. 0.999, got " + ema);
-        }
-        if (!(gradClip >= 0 && Float.isFinite(gradClip))) {
-            throw usage("--grad-clip must be a finite number >= 0, got " + gradClip);
-        }
-        if (workers < 0) {
-            throw usage("--workers must be >= 0, got " + workers);
-        }
-        if (imageSize != null && imageSize < 8) {
-            throw usage("--image-size must be >= 8, got " + imageSize);
-        }
-        if (valSplit != null && !(valSplit > 0 && valSplit < 1)) {
-            throw usage("--val-split must be in (0, 1), got " + valSplit);
-        }
-        if (run.limit != null && run.limit < 1) {
-            throw usage("--limit must be >= 1, got " + run.limit);
-        }
-        if (valLimit != null && valLimit < 1) {
-            throw usage("--val-limit must be >= 1, got " + valLimit);
-        }
-        if (patience != null && patience < 1) {
-            throw usage("--patience must be >= 1, got " + patience);
-        }
+        require(randomErasing >= 0 && randomErasing <= 1, "--random-erasing", "in [0, 1]", randomErasing);
+        require(ema >= 0 && ema < 1, "--ema", "in (0, 1), e.g. 0.999", ema);
+        require(gradClip >= 0 && Float.isFinite(gradClip), "--grad-clip", "a finite number >= 0", gradClip);
+        require(workers >= 0, "--workers", ">= 0", workers);
+        require(imageSize == null || imageSize >= 8, "--image-size", ">= 8", imageSize);
+        require(valSplit == null || valSplit > 0 && valSplit < 1, "--val-split", "in (0, 1)", valSplit);
+        require(run.limit == null || run.limit >= 1, "--limit", ">= 1", run.limit);
+        require(valLimit == null || valLimit >= 1, "--val-limit", ">= 1", valLimit);
+        require(patience == null || patience >= 1, "--patience", ">= 1", patience);
     }
 }

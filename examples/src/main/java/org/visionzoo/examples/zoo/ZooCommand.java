@@ -19,6 +19,16 @@ abstract class ZooCommand implements Callable<Integer> {
         return new Errors.UsageError(spec.commandLine(), message);
     }
 
+    /**
+     * A usage error unless {@code ok}, saying {@code OPTION must be RULE, got VALUE}, e.g. {@code
+     * --epochs must be >= 1, got 0}.
+     */
+    final void require(boolean ok, String option, String rule, Object value) {
+        if (!ok) {
+            throw usage(option + " must be " + rule + ", got " + value);
+        }
+    }
+
     /** The command's standard output. */
     final PrintWriter out() {
         return spec.commandLine().getOut();
