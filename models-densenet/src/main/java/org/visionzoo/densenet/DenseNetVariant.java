@@ -1,7 +1,6 @@
 package org.visionzoo.densenet;
 
 import org.visionzoo.core.model.ModelFamily;
-import org.visionzoo.core.model.ModelSpec;
 
 import java.util.function.Supplier;
 
@@ -17,14 +16,14 @@ import java.util.function.Supplier;
  * DenseNet bc = DenseNetVariant.DENSENET_BC_100_12.builder().dropRate(0.2).build();
  * }</pre>
  */
-public enum DenseNetVariant {
-    DENSENET121("densenet121", Families.DENSENET, 7_978_856L, 2_834_161_664L, () -> imagenet(32, 64, 6, 12, 24, 16)),
-    DENSENET161("densenet161", Families.DENSENET, 28_681_000L, 7_727_907_072L, () -> imagenet(48, 96, 6, 12, 36, 24)),
-    DENSENET169("densenet169", Families.DENSENET, 14_149_480L, 3_359_843_328L, () -> imagenet(32, 64, 6, 12, 32, 32)),
-    DENSENET201("densenet201", Families.DENSENET, 20_013_928L, 4_291_365_888L, () -> imagenet(32, 64, 6, 12, 48, 32)),
-    DENSENET_BC_100_12("densenet_bc_100_12", Families.CIFAR_DENSENET_BC, 769_162L, 287_929_692L, () -> DenseNet.bcBuilder(100, 12)),
-    DENSENET_BC_250_24("densenet_bc_250_24", Families.CIFAR_DENSENET_BC, 15_324_406L, 5_418_785_724L, () -> DenseNet.bcBuilder(250, 24)),
-    DENSENET_BC_190_40("densenet_bc_190_40", Families.CIFAR_DENSENET_BC, 25_624_430L, 9_301_945_740L, () -> DenseNet.bcBuilder(190, 40));
+public enum DenseNetVariant implements ModelFamily.Row {
+    DENSENET121(Families.DENSENET.variant("densenet121", 7_978_856L, 2_834_161_664L), () -> imagenet(32, 64, 6, 12, 24, 16)),
+    DENSENET161(Families.DENSENET.variant("densenet161", 28_681_000L, 7_727_907_072L), () -> imagenet(48, 96, 6, 12, 36, 24)),
+    DENSENET169(Families.DENSENET.variant("densenet169", 14_149_480L, 3_359_843_328L), () -> imagenet(32, 64, 6, 12, 32, 32)),
+    DENSENET201(Families.DENSENET.variant("densenet201", 20_013_928L, 4_291_365_888L), () -> imagenet(32, 64, 6, 12, 48, 32)),
+    DENSENET_BC_100_12(Families.CIFAR_DENSENET_BC.variant("densenet_bc_100_12", 769_162L, 287_929_692L), () -> DenseNet.bcBuilder(100, 12)),
+    DENSENET_BC_250_24(Families.CIFAR_DENSENET_BC.variant("densenet_bc_250_24", 15_324_406L, 5_418_785_724L), () -> DenseNet.bcBuilder(250, 24)),
+    DENSENET_BC_190_40(Families.CIFAR_DENSENET_BC.variant("densenet_bc_190_40", 25_624_430L, 9_301_945_740L), () -> DenseNet.bcBuilder(190, 40));
 
     /** The sub-families, with their paper and default input. */
     static final class Families {
@@ -36,17 +35,11 @@ public enum DenseNetVariant {
         private Families() {}
     }
 
-    private final String modelName;
-    private final ModelFamily family;
-    private final long params;
-    private final long macs;
+    private final ModelFamily.Variant variant;
     private final Supplier<DenseNet.Builder> preset;
 
-    DenseNetVariant(String modelName, ModelFamily family, long params, long macs, Supplier<DenseNet.Builder> preset) {
-        this.modelName = modelName;
-        this.family = family;
-        this.params = params;
-        this.macs = macs;
+    DenseNetVariant(ModelFamily.Variant variant, Supplier<DenseNet.Builder> preset) {
+        this.variant = variant;
         this.preset = preset;
     }
 
@@ -54,13 +47,9 @@ public enum DenseNetVariant {
         return DenseNet.builder().growthRate(growthRate).numInitFeatures(numInitFeatures).blockConfig(blockConfig);
     }
 
-    /**
-     * Returns the registry name (torchvision's where it has the model).
-     *
-     * @return the name
-     */
-    public String modelName() {
-        return modelName;
+    @Override
+    public ModelFamily.Variant variant() {
+        return variant;
     }
 
     /**
@@ -68,16 +57,8 @@ public enum DenseNetVariant {
      *
      * @return the builder
      */
+    @Override
     public DenseNet.Builder builder() {
         return preset.get();
-    }
-
-    /**
-     * Returns the registry entry.
-     *
-     * @return the entry
-     */
-    public ModelSpec spec() {
-        return family.spec(modelName, params, macs, this::builder);
     }
 }

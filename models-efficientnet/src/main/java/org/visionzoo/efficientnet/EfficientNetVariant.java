@@ -1,7 +1,6 @@
 package org.visionzoo.efficientnet;
 
 import org.visionzoo.core.model.ModelFamily;
-import org.visionzoo.core.model.ModelSpec;
 
 import java.util.List;
 
@@ -17,7 +16,7 @@ import java.util.List;
  * 288 crop, which is the default input size here. EfficientNetV2-L's weights expect inputs
  * normalised with mean and std 0.5 (the others: ImageNet's mean and std).
  */
-public enum EfficientNetVariant {
+public enum EfficientNetVariant implements ModelFamily.Row {
     EFFICIENTNET_B0("efficientnet_b0", Scaling.B0, Norm.TORCH, 224, 256, 5_288_548L, 385_814_752L),
     EFFICIENTNET_B1("efficientnet_b1", Scaling.B1, Norm.TORCH, 240, 256, 7_794_184L, 686_802_832L),
     EFFICIENTNET_B2("efficientnet_b2", Scaling.B2, Norm.TORCH, 288, 288, 9_109_994L, 1_087_529_456L),
@@ -61,51 +60,35 @@ public enum EfficientNetVariant {
         }
     }
 
-    private final String modelName;
+    private final ModelFamily.Variant variant;
     private final boolean v2;
     private final List<Stage> stages;
     private final Scaling scaling;
     private final Norm norm;
-    private final int imageSize;
-    private final int evalResize;
-    private final long params;
-    private final long macs;
 
     /** An EfficientNet-B*: B0's table with the variant's compound scaling. */
     EfficientNetVariant(
             String modelName, Scaling scaling, Norm norm, int imageSize, int evalResize, long params, long macs) {
-        this.modelName = modelName;
+        this.variant = Families.V1.variant(modelName, imageSize, evalResize, params, macs);
         this.v2 = false;
         this.stages = StageTables.EFFICIENTNET_V1;
         this.scaling = scaling;
         this.norm = norm;
-        this.imageSize = imageSize;
-        this.evalResize = evalResize;
-        this.params = params;
-        this.macs = macs;
     }
 
     /** An EfficientNetV2: its own table, no multipliers, 1280 last channels, eps 1e-3. */
     EfficientNetVariant(
             String modelName, List<Stage> stages, double dropout, int imageSize, int evalResize, long params, long macs) {
-        this.modelName = modelName;
+        this.variant = Families.V2.variant(modelName, imageSize, evalResize, params, macs);
         this.v2 = true;
         this.stages = stages;
         this.scaling = new Scaling(1.0, 1.0, imageSize, dropout);
         this.norm = Norm.TF_EPS;
-        this.imageSize = imageSize;
-        this.evalResize = evalResize;
-        this.params = params;
-        this.macs = macs;
     }
 
-    /**
-     * Returns the registry name, torchvision's builder name.
-     *
-     * @return the name
-     */
-    public String modelName() {
-        return modelName;
+    @Override
+    public ModelFamily.Variant variant() {
+        return variant;
     }
 
     /**
@@ -169,7 +152,7 @@ public enum EfficientNetVariant {
      * @return the size
      */
     public int imageSize() {
-        return imageSize;
+        return variant.imageSize();
     }
 
     /**
@@ -178,7 +161,7 @@ public enum EfficientNetVariant {
      * @return the resize size
      */
     public int evalResize() {
-        return evalResize;
+        return variant.evalResize();
     }
 
     /**
@@ -187,6 +170,7 @@ public enum EfficientNetVariant {
      *
      * @return a builder
      */
+    @Override
     public EfficientNet.Builder builder() {
         EfficientNet.Builder b = EfficientNet.builder()
                 .stages(stages)
@@ -195,16 +179,6 @@ public enum EfficientNetVariant {
                 .normEps(norm.eps)
                 .normMomentum(norm.momentum);
         return v2 ? b.lastChannels(1280) : b.defaultLastChannels();
-    }
-
-    /**
-     * Returns the registry entry.
-     *
-     * @return the entry
-     */
-    public ModelSpec spec() {
-        ModelFamily family = v2 ? Families.V2 : Families.V1;
-        return family.spec(modelName, imageSize, evalResize, params, macs, this::builder);
     }
 
     private static final class Families {

@@ -2,7 +2,6 @@ package org.visionzoo.mobilenet;
 
 import org.visionzoo.core.model.ClassifierBuilder;
 import org.visionzoo.core.model.ModelFamily;
-import org.visionzoo.core.model.ModelSpec;
 
 import java.util.function.Supplier;
 
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
  * MobileNetV3 custom = MobileNetV3.builder().small().widthMultiplier(0.75).build();
  * }</pre>
  */
-public enum MobileNetVariant {
+public enum MobileNetVariant implements ModelFamily.Row {
     MOBILENET_V1("mobilenet_v1", Family.V1, 4_231_976L, 568_740_352L, MobileNetV1::builder),
     MOBILENET_V1_075("mobilenet_v1_075", Family.V1, 2_585_560L, 325_400_448L, () -> MobileNetV1.builder().widthMultiplier(0.75)),
     MOBILENET_V1_050("mobilenet_v1_050", Family.V1, 1_331_592L, 149_497_088L, () -> MobileNetV1.builder().widthMultiplier(0.5)),
@@ -56,28 +55,20 @@ public enum MobileNetVariant {
     /** The default input size of every variant. */
     public static final int IMAGE_SIZE = 224;
 
-    private final String modelName;
     private final Family family;
-    private final long params;
-    private final long macs;
+    private final ModelFamily.Variant variant;
     private final Supplier<? extends ClassifierBuilder<?>> preset;
 
     MobileNetVariant(
             String modelName, Family family, long params, long macs, Supplier<? extends ClassifierBuilder<?>> preset) {
-        this.modelName = modelName;
         this.family = family;
-        this.params = params;
-        this.macs = macs;
+        this.variant = family.family.variant(modelName, params, macs);
         this.preset = preset;
     }
 
-    /**
-     * Returns the registry name.
-     *
-     * @return the name
-     */
-    public String modelName() {
-        return modelName;
+    @Override
+    public ModelFamily.Variant variant() {
+        return variant;
     }
 
     /**
@@ -96,16 +87,8 @@ public enum MobileNetVariant {
      *
      * @return the builder
      */
+    @Override
     public ClassifierBuilder<?> builder() {
         return preset.get();
-    }
-
-    /**
-     * Returns the registry entry: 224x224 input, 1000 classes, 3 channels.
-     *
-     * @return the entry
-     */
-    public ModelSpec spec() {
-        return family.family.spec(modelName, params, macs, preset);
     }
 }

@@ -1,7 +1,6 @@
 package org.visionzoo.resnet;
 
 import org.visionzoo.core.model.ModelFamily;
-import org.visionzoo.core.model.ModelSpec;
 
 /**
  * The CIFAR ResNets of the paper's section 4.2, one row each: the registry name, the depth, the
@@ -12,12 +11,12 @@ import org.visionzoo.core.model.ModelSpec;
  * CifarResNet resnet56 = CifarResNetVariant.RESNET56.builder().build();
  * }</pre>
  */
-public enum CifarResNetVariant {
-    RESNET20("resnet20", 20, 269_722L, 40_551_040L),
-    RESNET32("resnet32", 32, 464_154L, 68_862_592L),
-    RESNET44("resnet44", 44, 658_586L, 97_174_144L),
-    RESNET56("resnet56", 56, 853_018L, 125_485_696L),
-    RESNET110("resnet110", 110, 1_727_962L, 252_887_680L);
+public enum CifarResNetVariant implements ModelFamily.Row {
+    RESNET20(Family.CIFAR_RESNET.variant("resnet20", 269_722L, 40_551_040L), 20),
+    RESNET32(Family.CIFAR_RESNET.variant("resnet32", 464_154L, 68_862_592L), 32),
+    RESNET44(Family.CIFAR_RESNET.variant("resnet44", 658_586L, 97_174_144L), 44),
+    RESNET56(Family.CIFAR_RESNET.variant("resnet56", 853_018L, 125_485_696L), 56),
+    RESNET110(Family.CIFAR_RESNET.variant("resnet110", 1_727_962L, 252_887_680L), 110);
 
     private static final class Family {
         static final ModelFamily CIFAR_RESNET = new ModelFamily("CIFAR ResNet", 32, 10,
@@ -26,25 +25,17 @@ public enum CifarResNetVariant {
         private Family() {}
     }
 
-    private final String modelName;
+    private final ModelFamily.Variant variant;
     private final int depth;
-    private final long params;
-    private final long macs;
 
-    CifarResNetVariant(String modelName, int depth, long params, long macs) {
-        this.modelName = modelName;
+    CifarResNetVariant(ModelFamily.Variant variant, int depth) {
+        this.variant = variant;
         this.depth = depth;
-        this.params = params;
-        this.macs = macs;
     }
 
-    /**
-     * Returns the registry name.
-     *
-     * @return the name
-     */
-    public String modelName() {
-        return modelName;
+    @Override
+    public ModelFamily.Variant variant() {
+        return variant;
     }
 
     /**
@@ -52,16 +43,8 @@ public enum CifarResNetVariant {
      *
      * @return the builder
      */
+    @Override
     public CifarResNet.Builder builder() {
         return CifarResNet.builder().depth(depth);
-    }
-
-    /**
-     * Returns the registry entry.
-     *
-     * @return the entry
-     */
-    public ModelSpec spec() {
-        return Family.CIFAR_RESNET.spec(modelName, params, macs, this::builder);
     }
 }

@@ -4,7 +4,6 @@ import static org.visionzoo.resnet.ResNet.BlockType.BASIC;
 import static org.visionzoo.resnet.ResNet.BlockType.BOTTLENECK;
 
 import org.visionzoo.core.model.ModelFamily;
-import org.visionzoo.core.model.ModelSpec;
 
 /**
  * torchvision's ResNets, ResNeXts and Wide ResNets, one row each: the registry name, the
@@ -17,17 +16,17 @@ import org.visionzoo.core.model.ModelSpec;
  * ResNet tuned = ResNetVariant.RESNET50.builder().numClasses(10).zeroInitResidual(true).build();
  * }</pre>
  */
-public enum ResNetVariant {
-    RESNET18("resnet18", Families.RESNET, 11_689_512L, 1_814_073_344L, BASIC, 1, 64, 2, 2, 2, 2),
-    RESNET34("resnet34", Families.RESNET, 21_797_672L, 3_663_761_408L, BASIC, 1, 64, 3, 4, 6, 3),
-    RESNET50("resnet50", Families.RESNET, 25_557_032L, 4_089_184_256L, BOTTLENECK, 1, 64, 3, 4, 6, 3),
-    RESNET101("resnet101", Families.RESNET, 44_549_160L, 7_801_405_440L, BOTTLENECK, 1, 64, 3, 4, 23, 3),
-    RESNET152("resnet152", Families.RESNET, 60_192_808L, 11_513_626_624L, BOTTLENECK, 1, 64, 3, 8, 36, 3),
-    RESNEXT50_32X4D("resnext50_32x4d", Families.RESNEXT, 25_028_904L, 4_230_479_872L, BOTTLENECK, 32, 4, 3, 4, 6, 3),
-    RESNEXT101_32X8D("resnext101_32x8d", Families.RESNEXT, 88_791_336L, 16_414_015_488L, BOTTLENECK, 32, 8, 3, 4, 23, 3),
-    RESNEXT101_64X4D("resnext101_64x4d", Families.RESNEXT, 83_455_272L, 15_460_270_080L, BOTTLENECK, 64, 4, 3, 4, 23, 3),
-    WIDE_RESNET50_2("wide_resnet50_2", Families.WIDE_RESNET, 68_883_240L, 11_398_021_120L, BOTTLENECK, 1, 128, 3, 4, 6, 3),
-    WIDE_RESNET101_2("wide_resnet101_2", Families.WIDE_RESNET, 126_886_696L, 22_753_050_624L, BOTTLENECK, 1, 128, 3, 4, 23, 3);
+public enum ResNetVariant implements ModelFamily.Row {
+    RESNET18(Families.RESNET.variant("resnet18", 11_689_512L, 1_814_073_344L), BASIC, 1, 64, 2, 2, 2, 2),
+    RESNET34(Families.RESNET.variant("resnet34", 21_797_672L, 3_663_761_408L), BASIC, 1, 64, 3, 4, 6, 3),
+    RESNET50(Families.RESNET.variant("resnet50", 25_557_032L, 4_089_184_256L), BOTTLENECK, 1, 64, 3, 4, 6, 3),
+    RESNET101(Families.RESNET.variant("resnet101", 44_549_160L, 7_801_405_440L), BOTTLENECK, 1, 64, 3, 4, 23, 3),
+    RESNET152(Families.RESNET.variant("resnet152", 60_192_808L, 11_513_626_624L), BOTTLENECK, 1, 64, 3, 8, 36, 3),
+    RESNEXT50_32X4D(Families.RESNEXT.variant("resnext50_32x4d", 25_028_904L, 4_230_479_872L), BOTTLENECK, 32, 4, 3, 4, 6, 3),
+    RESNEXT101_32X8D(Families.RESNEXT.variant("resnext101_32x8d", 88_791_336L, 16_414_015_488L), BOTTLENECK, 32, 8, 3, 4, 23, 3),
+    RESNEXT101_64X4D(Families.RESNEXT.variant("resnext101_64x4d", 83_455_272L, 15_460_270_080L), BOTTLENECK, 64, 4, 3, 4, 23, 3),
+    WIDE_RESNET50_2(Families.WIDE_RESNET.variant("wide_resnet50_2", 68_883_240L, 11_398_021_120L), BOTTLENECK, 1, 128, 3, 4, 6, 3),
+    WIDE_RESNET101_2(Families.WIDE_RESNET.variant("wide_resnet101_2", 126_886_696L, 22_753_050_624L), BOTTLENECK, 1, 128, 3, 4, 23, 3);
 
     /** The sub-families, with their paper and default input. */
     static final class Families {
@@ -41,41 +40,28 @@ public enum ResNetVariant {
         private Families() {}
     }
 
-    private final String modelName;
-    private final ModelFamily family;
-    private final long params;
-    private final long macs;
+    private final ModelFamily.Variant variant;
     private final ResNet.BlockType block;
     private final int groups;
     private final int widthPerGroup;
     private final int[] layers;
 
     ResNetVariant(
-            String modelName,
-            ModelFamily family,
-            long params,
-            long macs,
+            ModelFamily.Variant variant,
             ResNet.BlockType block,
             int groups,
             int widthPerGroup,
             int... layers) {
-        this.modelName = modelName;
-        this.family = family;
-        this.params = params;
-        this.macs = macs;
+        this.variant = variant;
         this.block = block;
         this.groups = groups;
         this.widthPerGroup = widthPerGroup;
         this.layers = layers;
     }
 
-    /**
-     * Returns the registry name (torchvision's).
-     *
-     * @return the name
-     */
-    public String modelName() {
-        return modelName;
+    @Override
+    public ModelFamily.Variant variant() {
+        return variant;
     }
 
     /**
@@ -83,20 +69,12 @@ public enum ResNetVariant {
      *
      * @return the builder
      */
+    @Override
     public ResNet.Builder builder() {
         return ResNet.builder()
                 .block(block)
                 .groups(groups)
                 .widthPerGroup(widthPerGroup)
                 .layers(layers);
-    }
-
-    /**
-     * Returns the registry entry.
-     *
-     * @return the entry
-     */
-    public ModelSpec spec() {
-        return family.spec(modelName, params, macs, this::builder);
     }
 }

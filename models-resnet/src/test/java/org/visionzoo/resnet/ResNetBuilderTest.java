@@ -52,6 +52,14 @@ class ResNetBuilderTest {
     }
 
     @Test
+    void cifarToBuilderGivesTheSameConfiguration() {
+        CifarResNet model = CifarResNet.builder().depth(32).numClasses(7).inChannels(1).dropout(0.25).build();
+        assertThat(model.config()).isEqualTo(new CifarResNet.Config(32, 7, 1, 0.25));
+        assertThat(model.toBuilder().build().config()).isEqualTo(model.config());
+        assertThat(model.toBuilder().depth(20).build().depth()).isEqualTo(20);
+    }
+
+    @Test
     void childrenCarryTorchvisionModuleNames() {
         assertThat(ResNetVariant.RESNET50.builder().build().backbone()).extracting(java.util.Map.Entry::getKey)
                 .containsExactly("conv1", "bn1", "maxpool", "layer1", "layer2", "layer3", "layer4");

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * ResNet wider = r18.toBuilder().widthPerGroup(128).build();   // same settings, one changed
  * }</pre>
  *
- * @param <C> the configuration record
+ * @param <C> the configuration record, a {@link ClassifierConfig}
  * @param <B> the family's builder
  */
 public abstract class ConfiguredClassifier<C extends ClassifierConfig, B extends ClassifierBuilder<B>>

@@ -98,8 +98,8 @@ class ModelsTest {
 
     @Test
     void evalResizeDefaultsToTorchvisionsRatioFor224AndToTheImageSizeOtherwise() {
-        assertThat(new ModelFamily("f", 224, 10, "p").spec("a", 1, 1, TinyBuilder::new).evalResize()).isEqualTo(256);
-        assertThat(new ModelFamily("f", 32, 10, "p").spec("b", 1, 1, TinyBuilder::new).evalResize()).isEqualTo(32);
+        assertThat(new ModelFamily("f", 224, 10, "p").variant("a", 1, 1).spec(TinyBuilder::new).evalResize()).isEqualTo(256);
+        assertThat(new ModelFamily("f", 32, 10, "p").variant("b", 1, 1).spec(TinyBuilder::new).evalResize()).isEqualTo(32);
         ModelSpec explicit = new ModelSpec("c", "f", 300, 320, 10, 3, 1, 1, "p", TinyBuilder::new);
         assertThat(explicit.imageSize()).isEqualTo(300);
         assertThat(explicit.evalResize()).isEqualTo(320);
