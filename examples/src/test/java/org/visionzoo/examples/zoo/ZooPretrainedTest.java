@@ -7,7 +7,6 @@ import static org.visionzoo.examples.zoo.ZooTest.zoo;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import com.sun.net.httpserver.HttpServer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,20 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.visionzoo.core.io.Download;
 import org.visionzoo.core.pretrained.Pretrained;
 import org.visionzoo.core.pretrained.WeightsCatalogue;
+import org.visionzoo.core.testing.LoopbackFileServer;
 import org.visionzoo.core.testing.TorchReference;
 import org.visionzoo.examples.zoo.ZooTest.Result;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
@@ -46,8 +42,8 @@ class ZooPretrainedTest {
 
     @TempDir static Path tmp;
 
-    static HttpServer server;
-    static final List<String> requests = new CopyOnWriteArrayList<>();
+    static LoopbackFileServer server;
+    static List<String> requests;
     static byte[] weights;
     static String file;
     static JsonObject reference;
@@ -68,20 +64,9 @@ class ZooPretrainedTest {
         String prefix = Download.sha256(weights).substring(0, 8);
         file = "resnet18-" + prefix + ".pth";
 
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> {
-            requests.add(ex.getRequestURI().getPath());
-            if (ex.getRequestURI().getPath().equals("/models/" + file)) {
-                ex.sendResponseHeaders(200, weights.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(weights);
-                }
-            } else {
-                ex.sendResponseHeaders(404, -1);
-            }
-            ex.close();
-        });
-        server.start();
+        server = new LoopbackFileServer();
+        server.files().put("/models/" + file, weights);
+        requests = server.requests();
 
         // the standard catalogue with resnet18's file replaced by the test's
         String json;
@@ -93,7 +78,7 @@ class ZooPretrainedTest {
         Path catalogue = tmp.resolve("catalogue.json");
         Files.writeString(catalogue, json);
         System.setProperty(Pretrained.CATALOGUE_PROPERTY, catalogue.toString());
-        System.setProperty(Pretrained.URL_PROPERTY, "http://127.0.0.1:" + server.getAddress().getPort() + "/models");
+        System.setProperty(Pretrained.URL_PROPERTY, server.url("/models").toString());
         System.setProperty(Pretrained.HOME_PROPERTY, tmp.resolve("home").toString());
         System.setProperty(Pretrained.OFFLINE_PROPERTY, "false"); // the build sets DJL_OFFLINE for the engine
     }
@@ -105,7 +90,7 @@ class ZooPretrainedTest {
         System.clearProperty(Pretrained.HOME_PROPERTY);
         System.clearProperty(Pretrained.OFFLINE_PROPERTY);
         if (server != null) {
-            server.stop(0);
+            server.close();
         }
     }
 
@@ -148,7 +133,7 @@ class ZooPretrainedTest {
         Files.deleteIfExists(cached);
 
         assertOneLineError(zoo("weights", "download", "--offline", "resnet18"), 1,
-                "Download http://127.0.0.1:" + server.getAddress().getPort() + "/models/" + file,
+                "Download " + server.url("/models/" + file),
                 "put it at " + cached.toAbsolutePath());
         Result got = zoo("weights", "download", "resnet18:IMAGENET1K_V1");
         assertThat(got.status()).as(got.err()).isZero();
