@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -286,21 +285,7 @@ class PthTest {
     private Path pth(Map<String, byte[]> entries) throws IOException {
         Map<String, byte[]> all = new LinkedHashMap<>(entries);
         all.putIfAbsent("a/version", "3\n".getBytes(StandardCharsets.US_ASCII));
-        Path file = dir.resolve("f" + files++ + ".pth");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            for (Map.Entry<String, byte[]> e : all.entrySet()) {
-                ZipEntry entry = new ZipEntry(e.getKey());
-                entry.setMethod(ZipEntry.STORED);
-                entry.setSize(e.getValue().length);
-                CRC32 crc = new CRC32();
-                crc.update(e.getValue());
-                entry.setCrc(crc.getValue());
-                zip.putNextEntry(entry);
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return file;
+        return PthFixtures.storedZip(dir.resolve("f" + files++ + ".pth"), all);
     }
 
     /** {@code OrderedDict(w=_rebuild_tensor_v2((storage, type, '0', 'cpu', numel), offset, size, stride, False, OrderedDict()))}. */

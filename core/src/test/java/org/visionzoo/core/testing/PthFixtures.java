@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * {@code torch.save} files written by the Python of {@link TorchReference#python()} (Debian's torch),
@@ -33,6 +37,32 @@ public final class PthFixtures {
      *     {@code "model"}
      */
     public record Job(String model, int classes, Path weights, Path out, String variant) {}
+
+    /**
+     * Writes a zip archive of stored (uncompressed) entries with their CRC-32s, as {@code
+     * torch.save} lays out its files: for hand-made {@code .pth} files, hostile ones included.
+     *
+     * @param file the archive to write
+     * @param entries the entries' names and contents, in order
+     * @return {@code file}
+     * @throws IOException if writing fails
+     */
+    public static Path storedZip(Path file, Map<String, byte[]> entries) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(e.getValue().length);
+                CRC32 crc = new CRC32();
+                crc.update(e.getValue());
+                entry.setCrc(crc.getValue());
+                zip.putNextEntry(entry);
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return file;
+    }
 
     /**
      * Writes {@code plain.pth}, {@code wrapped.pth}, {@code sd.pth}, {@code ema.pth}, {@code

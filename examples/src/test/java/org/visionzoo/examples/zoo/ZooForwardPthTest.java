@@ -16,15 +16,11 @@ import org.visionzoo.core.testing.TorchReference.Options;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * {@code zoo forward --weights X.pth} on files written by Debian's {@code torch.save(
@@ -97,21 +93,8 @@ class ZooForwardPthTest {
         pkl.writeBytes(new byte[] {(byte) command.length, 0, 0, 0});
         pkl.writeBytes(command);
         pkl.writeBytes(new byte[] {(byte) 0x85, 'R', '.'});
-        Path evil = dir.resolve("evil.pth");
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(evil))) {
-            for (Map.Entry<String, byte[]> e : Map.of("archive/data.pkl", pkl.toByteArray(),
-                    "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII)).entrySet()) {
-                ZipEntry entry = new ZipEntry(e.getKey());
-                entry.setMethod(ZipEntry.STORED);
-                entry.setSize(e.getValue().length);
-                CRC32 crc = new CRC32();
-                crc.update(e.getValue());
-                entry.setCrc(crc.getValue());
-                zip.putNextEntry(entry);
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
+        Path evil = PthFixtures.storedZip(dir.resolve("evil.pth"), Map.of("archive/data.pkl", pkl.toByteArray(),
+                "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII)));
         Fixture fx = FIXTURES.get("resnet18");
         ZooTest.Result r = ZooTest.zoo("forward", "--model", "resnet18", "--num-classes", CLASSES,
                 "--weights", evil, "--input", fx.input(), "--output", dir.resolve("evil.npy"));
